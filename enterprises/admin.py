@@ -1,0 +1,53 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AdministrativeUnit, Enterprise, ExportJob, Membership, Sector, UnitAssignment
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent", "valid_from", "valid_to")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+    raw_id_fields = ("parent",)
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("version", "code", "name", "level")
+    list_filter = ("version", "level")
+    search_fields = ("code", "name")
+    raw_id_fields = ("parent",)
+
+
+class UnitAssignmentInline(admin.TabularInline):
+    model = UnitAssignment
+    extra = 0
+    raw_id_fields = ("unit",)
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "tax_code", "legal_form", "admin_unit", "status", "is_archived")
+    list_filter = ("legal_form", "status", "is_archived")
+    search_fields = ("name", "tax_code")
+    raw_id_fields = ("sector", "admin_unit")
+    inlines = [UnitAssignmentInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Enterprises are archived from the portal, never deleted.
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("full_name", "enterprise", "user", "state", "requested_at", "decided_by")
+    list_filter = ("state",)
+    raw_id_fields = ("user", "enterprise", "decided_by")
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ("pk", "user", "format", "state", "row_count", "created_at")
+    list_filter = ("state", "format")
+    raw_id_fields = ("user",)

@@ -1,0 +1,411 @@
+"""Who the programme supports: enterprises, where they are, what they do, who acts for them."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from laichau_nsc.querysets import ScopedQuerySet
+from laichau_nsc.text import fold, nfc
+
+from .choices import (
+    ClassificationVersion,
+    EnterpriseStatus,
+    ExportFormat,
+    JobState,
+    LegalForm,
+    MembershipRole,
+    MembershipState,
+    SectorLevel,
+    SizeClass,
+    UnitLevel,
+)
+from .validators import is_personal_id, normalize_tax_code, validate_tax_code
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> "AdministrativeUnitQuerySet":
+        """Units that existed on ``day`` (open-ended validity on either side counts)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district or commune with its official code and the period it existed.
+
+    Units merge and split (Lai Châu's districts ended on 30/06/2025); old units stay so that
+    records of their time still report by them.
+    """
+
+    code = models.CharField(_("mã đơn vị"), max_length=10)
+    name = models.CharField(_("tên"), max_length=200)
+    level = models.CharField(_("cấp"), max_length=20, choices=UnitLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_period_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class Sector(models.Model):
+    """A section or division of Viet Nam's industry classification, in one version of it.
+
+    VSIC 2018 and VSIC 2025 reuse codes with different meanings, so a code is only unique
+    within its version.
+    """
+
+    version = models.CharField(_("phiên bản"), max_length=10, choices=ClassificationVersion.choices)
+    code = models.CharField(_("mã ngành"), max_length=10)
+    level = models.CharField(_("cấp"), max_length=10, choices=SectorLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("ngành cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name = models.CharField(_("tên ngành"), max_length=300)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("ngành kinh tế")
+        verbose_name_plural = _("ngành kinh tế")
+        ordering = ["version", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="sector_version_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    enterprise_field = "pk"
+    # Enterprise users edit their own contact details (the form limits which fields).
+    enterprise_may_change = True
+
+    def active(self) -> "EnterpriseQuerySet":
+        return self.filter(is_archived=False)
+
+    def search(self, text: str) -> "EnterpriseQuerySet":
+        """Case- and diacritic-blind search over name, short name, tax code and representative.
+
+        On PostgreSQL a trigram GIN index on ``search_text`` serves the ``LIKE '%…%'``.
+        """
+        folded = fold(text)
+        if not folded:
+            return self
+        return self.filter(search_text__contains=folded)
+
+
+class Enterprise(models.Model):
+    """An enterprise, cooperative, household business or production establishment.
+
+    Archived, never deleted; every change is kept in its history; ``version`` refuses a save
+    based on a stale copy.
+    """
+
+    name = models.CharField(_("tên doanh nghiệp"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    tax_code = models.CharField(
+        _("mã số thuế"),
+        max_length=14,
+        unique=True,
+        validators=[validate_tax_code],
+        help_text=_("10 số; chi nhánh: 0123456789-001; hộ kinh doanh: số định danh 12 số."),
+        error_messages={"unique": _("Mã số thuế này đã có trong hệ thống.")},
+    )
+    legal_form = models.CharField(_("loại hình"), max_length=20, choices=LegalForm.choices)
+    size_class = models.CharField(_("quy mô"), max_length=10, choices=SizeClass.choices, blank=True)
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("ngành kinh tế chính"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    address = models.CharField(_("địa chỉ trụ sở"), max_length=300, blank=True)
+    admin_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        help_text=_("Đơn vị hành chính hiện tại; lịch sử theo từng thời kỳ được lưu riêng."),
+    )
+    representative = models.CharField(_("người đại diện"), max_length=150, blank=True)
+    representative_title = models.CharField(_("chức vụ"), max_length=100, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    website = models.URLField(_("trang web"), blank=True)
+    employees = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)
+    founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=EnterpriseStatus.choices,
+        default=EnterpriseStatus.ACTIVE,
+    )
+    is_archived = models.BooleanField(_("đã lưu trữ"), default=False, db_index=True)
+    archived_at = models.DateTimeField(_("lưu trữ lúc"), null=True, blank=True)
+    # Folded (lower-case, no diacritics) name, short name, tax code and representative.
+    search_text = models.TextField(editable=False, default="")
+    version = models.PositiveIntegerField(editable=False, default=1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = EnterpriseQuerySet.as_manager()
+
+    # Fields an enterprise user may edit; name, tax code and legal form stay with officers.
+    CONTACT_FIELDS = (
+        "short_name",
+        "address",
+        "representative",
+        "representative_title",
+        "phone",
+        "email",
+        "website",
+        "employees",
+    )
+
+    class Meta:
+        verbose_name = _("doanh nghiệp")
+        verbose_name_plural = _("doanh nghiệp")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="enterprise_name_idx"),
+            models.Index(fields=["admin_unit", "name"], name="enterprise_unit_name_idx"),
+            models.Index(fields=["sector", "name"], name="enterprise_sector_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employees__isnull=True) | Q(employees__lte=10_000_000),
+                name="enterprise_employees_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text(
+            self.name, self.short_name, self.tax_code, self.representative
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        self.tax_code = normalize_tax_code(self.tax_code)
+        for field in ("name", "short_name", "address", "representative"):
+            setattr(self, field, nfc(getattr(self, field).strip()))
+        if is_personal_id(self.tax_code) and self.legal_form not in (
+            LegalForm.HOUSEHOLD,
+            LegalForm.ESTABLISHMENT,
+        ):
+            raise ValidationError(
+                {
+                    "tax_code": _(
+                        "Số định danh cá nhân 12 số chỉ dùng cho hộ kinh doanh hoặc cơ sở sản xuất."
+                    )
+                }
+            )
+        if self.founded_on and self.founded_on > timezone.localdate():
+            raise ValidationError({"founded_on": _("Ngày thành lập không thể ở tương lai.")})
+
+    @staticmethod
+    def build_search_text(*parts: str) -> str:
+        return fold(" ".join(p for p in parts if p))
+
+
+class UnitAssignment(models.Model):
+    """Which administrative unit an enterprise belonged to, and when.
+
+    A report on 2023 groups by the districts of 2023, one on 2026 by the communes of 2026.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="unit_assignments"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính theo thời kỳ")
+        verbose_name_plural = _("đơn vị hành chính theo thời kỳ")
+        ordering = ["enterprise", "valid_from"]
+        indexes = [models.Index(fields=["enterprise", "valid_from"], name="assignment_period_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="assignment_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.valid_from or '…'} – {self.valid_to or '…'})"
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    enterprise_field = "enterprise_id"
+    # Account requests carry personal contact data: officers handle them, leaders need not.
+    leader_may_view = False
+
+    def pending(self) -> "MembershipQuerySet":
+        return self.filter(state=MembershipState.REQUESTED)
+
+
+class Membership(models.Model):
+    """A user's right to act for an enterprise: requested by the user, decided by an officer."""
+
+    Role = MembershipRole
+    State = MembershipState
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("doanh nghiệp"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.STAFF
+    )
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=MembershipState.choices,
+        default=MembershipState.REQUESTED,
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    position = models.CharField(_("chức vụ"), max_length=100, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30)
+    email = models.EmailField(_("thư điện tử"))
+    note = models.TextField(_("ghi chú của người đăng ký"), blank=True)
+    requested_at = models.DateTimeField(_("đăng ký lúc"), default=timezone.now)
+    decided_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("lý do"), blank=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tài khoản doanh nghiệp")
+        verbose_name_plural = _("tài khoản doanh nghiệp")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "enterprise"],
+                condition=Q(state__in=["requested", "approved"]),
+                name="membership_one_open_per_user_enterprise",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} – {self.enterprise}"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view") -> "ExportJobQuerySet":
+        """An export belongs to the user who asked for it, and to nobody else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+def export_upload_to(job: "ExportJob", filename: str) -> str:
+    return f"exports/{job.created_at:%Y/%m}/{job.pk}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A list export built by a Celery task; its state lives here, not in the broker."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    format = models.CharField(_("định dạng"), max_length=5, choices=ExportFormat.choices)
+    params = models.JSONField(_("điều kiện lọc"), default=dict, blank=True)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    row_count = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    file = models.FileField(_("tệp"), upload_to=export_upload_to, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tệp xuất dữ liệu")
+        verbose_name_plural = _("tệp xuất dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.created_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:export_detail", args=[self.pk])

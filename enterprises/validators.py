@@ -1,0 +1,69 @@
+"""Tax code (mã số thuế) validation.
+
+Accepted forms:
+- 10 digits whose last digit is the MST check digit (an enterprise, cooperative …);
+- those 10 digits + ``-`` + 3 digits (a branch or dependent unit);
+- 12 digits: the personal identification number that identifies a household business and an
+  individual taxpayer since 1 July 2025 (its first three digits are a province code 001–096).
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.vn import mst
+
+PERSONAL_ID_RE = re.compile(r"^(\d{3})[0-9]\d{8}$")
+
+
+def normalize_tax_code(value: str) -> str:
+    """Strip spaces and dots; write a branch as ``0123456789-001``."""
+    compact = re.sub(r"[\s.]", "", value or "")
+    digits = compact.replace("-", "")
+    if digits.isdigit() and len(digits) == 13:
+        return f"{digits[:10]}-{digits[10:]}"
+    return compact
+
+
+def is_personal_id(value: str) -> bool:
+    return bool(PERSONAL_ID_RE.match(value))
+
+
+def validate_tax_code(value: str) -> None:
+    code = normalize_tax_code(value)
+    digits = code.replace("-", "")
+    if not digits.isdigit() or code.count("-") > 1:
+        raise ValidationError(
+            _("Mã số thuế chỉ gồm chữ số (chi nhánh: 10 số, dấu gạch ngang, 3 số)."),
+            code="tax_code_chars",
+        )
+    if len(digits) == 12 and "-" not in code:
+        match = PERSONAL_ID_RE.match(digits)
+        if not match or not 1 <= int(match.group(1)) <= 96:
+            raise ValidationError(
+                _("Số định danh cá nhân 12 số phải bắt đầu bằng mã tỉnh từ 001 đến 096."),
+                code="personal_id",
+            )
+        return
+    if len(digits) not in (10, 13):
+        raise ValidationError(
+            _(
+                "Mã số thuế phải có 10 chữ số, 13 chữ số (chi nhánh, dạng 0123456789-001) "
+                "hoặc 12 chữ số (số định danh cá nhân của hộ kinh doanh)."
+            ),
+            code="tax_code_length",
+        )
+    try:
+        mst.validate(digits)
+    except InvalidChecksum:
+        raise ValidationError(
+            _("Mã số thuế %(value)s sai chữ số kiểm tra; vui lòng kiểm tra lại."),
+            code="tax_code_checksum",
+            params={"value": code},
+        ) from None
+    except StdnumError:
+        raise ValidationError(
+            _("Mã số thuế %(value)s không hợp lệ."), code="tax_code_invalid", params={"value": code}
+        ) from None

@@ -1,0 +1,96 @@
+"""View base classes every app's views start from, and the portal-wide pages.
+
+A view names the roles that may open it (``allowed_roles``) and, if it shows records, gets them
+from ``Model.objects.for_user(user, action)``: a record outside the user's scope is a 404, a page
+outside the user's role a 403, and an anonymous visitor is sent to the login page.
+"""
+
+from typing import ClassVar
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from .pagination import BoundedPaginator
+from .querysets import Action
+from .roles import Role, has_role, primary_role
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Anonymous → login page; signed in without one of ``allowed_roles`` → 403."""
+
+    allowed_roles: ClassVar[tuple[Role, ...]] = ()
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not has_role(request.user, *self.allowed_roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedMixin(RoleRequiredMixin):
+    """Records come only through ``for_user``; ``action`` says whether the view changes them."""
+
+    action: ClassVar[Action] = "view"
+
+    def get_queryset(self):
+        return self.model.objects.for_user(self.request.user, self.action)
+
+
+class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
+    """A declarative list: ``model``, ``filterset_class``, ``table_class``, ``template_name``.
+
+    htmx requests (filtering, sorting, paging) get only the table partial.
+    """
+
+    paginator_class = BoundedPaginator
+    table_pagination: ClassVar[dict] = {"per_page": 50}
+    per_page_choices: ClassVar[tuple[int, ...]] = (20, 50, 100)
+    partial_template_name = "generic/htmx/table.html"
+    # A FilterSet with errors shows no rows rather than everything.
+    strict = True
+
+    def get_table_pagination(self, table):
+        options = {**self.table_pagination, "paginator_class": self.paginator_class}
+        try:
+            asked = int(self.request.GET.get("per_page", ""))
+        except ValueError:
+            asked = 0
+        if asked in self.per_page_choices:
+            options["per_page"] = asked
+        return options
+
+    def get_template_names(self) -> list[str]:
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["per_page_choices"] = self.per_page_choices
+        return context
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home page; anonymous visitors go to the login page."""
+    role = primary_role(request.user)
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if role is None:
+        # Signed in but with no role yet (e.g. an account request still waiting).
+        return render(request, "home/no_role.html", status=200)
+    from enterprises.selectors import home_context  # one app's selectors feed the home pages
+
+    context = home_context(user=request.user, role=role)
+    return render(request, f"home/{role.value}.html", context)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request, "403.html", {"reason": _("Bạn không có quyền xem trang này.")}, status=403
+    )

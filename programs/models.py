@@ -1,0 +1,1 @@
+"""Indicators, plans, support, training and reports (DESIGN §3); not built yet."""
