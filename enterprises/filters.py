@@ -1,0 +1,80 @@
+import django_filters
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from .choices import EnterpriseStatus, LegalForm, MembershipState, SizeClass
+from .models import AdministrativeUnit, Enterprise, Membership, Sector
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    """Filters of the enterprise list; the export uses the same set, so both show the same rows."""
+
+    q = django_filters.CharFilter(
+        label=_("Tìm kiếm"),
+        method="filter_search",
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Tên, mã số thuế, người đại diện…"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    admin_unit = django_filters.ModelChoiceFilter(
+        label=_("Đơn vị hành chính"),
+        queryset=AdministrativeUnit.objects.order_by("-valid_from", "code"),
+        empty_label=_("Tất cả"),
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Ngành kinh tế"),
+        queryset=Sector.objects.all(),
+        empty_label=_("Tất cả"),
+    )
+    legal_form = django_filters.ChoiceFilter(
+        label=_("Loại hình"), choices=LegalForm.choices, empty_label=_("Tất cả")
+    )
+    size_class = django_filters.ChoiceFilter(
+        label=_("Quy mô"), choices=SizeClass.choices, empty_label=_("Tất cả")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=EnterpriseStatus.choices, empty_label=_("Tất cả")
+    )
+    archived = django_filters.ChoiceFilter(
+        label=_("Lưu trữ"),
+        choices=[("no", _("Đang theo dõi")), ("yes", _("Đã lưu trữ")), ("all", _("Tất cả"))],
+        empty_label=None,
+        null_label=None,
+        method="filter_archived",
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ("q", "admin_unit", "sector", "legal_form", "size_class", "status", "archived")
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Archived records are hidden unless asked for, also on the first, unfiltered visit.
+        data = QueryDict(mutable=True) if data is None else data.copy()
+        data.setdefault("archived", "no")
+        super().__init__(data, *args, **kwargs)
+
+    def filter_search(self, queryset, name: str, value: str):
+        return queryset.search(value)
+
+    def filter_archived(self, queryset, name: str, value: str):
+        if value == "yes":
+            return queryset.filter(is_archived=True)
+        if value == "all":
+            return queryset
+        return queryset.filter(is_archived=False)
+
+
+class MembershipFilterSet(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=MembershipState.choices, empty_label=_("Tất cả")
+    )
+
+    class Meta:
+        model = Membership
+        fields = ("state",)

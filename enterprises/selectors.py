@@ -1,0 +1,137 @@
+"""Reads that views, tasks and reports share (HackSoft's selectors)."""
+
+import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import QueryDict
+
+from laichau_nsc.roles import Role
+
+from .choices import EnterpriseStatus, LegalForm, MembershipState, SizeClass
+from .filters import EnterpriseFilterSet
+from .models import Enterprise, Membership, UnitAssignment
+
+
+def filtered_enterprises(*, user, params: dict[str, Any] | QueryDict) -> QuerySet[Enterprise]:
+    """The user's enterprises narrowed by the list's filters; invalid filters give no rows."""
+    data = params if isinstance(params, QueryDict) else _to_querydict(params)
+    filterset = EnterpriseFilterSet(data, queryset=Enterprise.objects.for_user(user))
+    return filterset.qs if filterset.is_valid() else Enterprise.objects.none()
+
+
+def _to_querydict(params: dict[str, Any]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    return data
+
+
+def enterprise_export_rows(
+    *, user, params: dict[str, Any], fields: Sequence[str], limit: int
+) -> Iterator[list[Any]]:
+    """Rows of the export in list order, choice codes shown as their labels."""
+    labels = {
+        "legal_form": dict(LegalForm.choices),
+        "size_class": dict(SizeClass.choices),
+        "status": dict(EnterpriseStatus.choices),
+    }
+    rows = filtered_enterprises(user=user, params=params).values_list(*fields)[:limit]
+    for row in rows.iterator(chunk_size=2000):
+        yield [
+            str(labels[f].get(v, v)) if f in labels and v else v
+            for f, v in zip(fields, row, strict=True)
+        ]
+
+
+def unit_on(day: datetime.date) -> Subquery:
+    """Annotation: the enterprise's administrative unit id on ``day``.
+
+    ``Enterprise.objects.annotate(unit_id_on=unit_on(date(2023, 12, 31)))``.
+    """
+    return Subquery(
+        UnitAssignment.objects.filter(enterprise=OuterRef("pk"))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .values("unit_id")[:1]
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    kind: str
+    changes: list[tuple[str, Any, Any]]
+
+
+def enterprise_history(enterprise: Enterprise, limit: int = 50) -> list[HistoryEntry]:
+    """The last ``limit`` changes, newest first, each with field: old → new.
+
+    One query for the records, one per foreign-key model that changed (names of units, sectors).
+    """
+    records = list(
+        enterprise.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    labels = {f.name: str(f.verbose_name) for f in Enterprise._meta.fields}
+    hidden = {"version", "updated_at", "created_at", "archived_at"}
+    kinds = {"+": "created", "~": "changed", "-": "deleted"}
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            changes = [
+                (labels.get(c.field, c.field), _display(older, c.field), _display(newer, c.field))
+                for c in delta.changes
+                if c.field not in hidden
+            ]
+        who = newer.history_user.get_username() if newer.history_user else ""
+        entries.append(HistoryEntry(newer.history_date, who, kinds[newer.history_type], changes))
+    return entries
+
+
+def _display(record, field: str) -> Any:
+    """A historical value as a person reads it: choice labels, names of related rows."""
+    model_field = Enterprise._meta.get_field(field)
+    value = getattr(record, model_field.attname)
+    if value is None or value == "":
+        return ""
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if model_field.is_relation:
+        related = getattr(record, field, None)
+        return str(related) if related is not None else value
+    return value
+
+
+def home_context(*, user, role: Role) -> dict[str, Any]:
+    """Figures and records for a role's home page, each counted by the database."""
+    if role in (Role.OFFICER, Role.LEADER):
+        enterprises = Enterprise.objects.for_user(user).active()
+        totals = enterprises.aggregate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=EnterpriseStatus.ACTIVE)),
+            cooperatives=Count("pk", filter=Q(legal_form=LegalForm.COOPERATIVE)),
+            households=Count("pk", filter=Q(legal_form=LegalForm.HOUSEHOLD)),
+        )
+        context: dict[str, Any] = {"totals": totals}
+        if role == Role.OFFICER:
+            context["pending_requests"] = Membership.objects.for_user(user).pending().count()
+        return context
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("enterprise", "enterprise__admin_unit")
+        .order_by("-requested_at")
+    )
+    return {
+        "memberships": memberships,
+        "approved": [m for m in memberships if m.state == MembershipState.APPROVED],
+    }

@@ -1,0 +1,357 @@
+"""Every write to enterprises, memberships and exports goes through these functions.
+
+Views, tasks and commands are thin layers over them (HackSoft's services). Each runs in a
+transaction, validates with ``full_clean`` and records who acted.
+"""
+
+import datetime
+import io
+import logging
+import tempfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from laichau_nsc.exports import write_csv, write_xlsx
+from laichau_nsc.roles import Role
+
+from .choices import ExportFormat, JobState, MembershipState
+from .models import AdministrativeUnit, Enterprise, ExportJob, Membership, UnitAssignment
+from .validators import normalize_tax_code
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+
+# --- Enterprises ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+class EditConflictError(Exception):
+    """The record changed since the editor loaded it; ``changes`` says what changed meanwhile."""
+
+    def __init__(self, current: Enterprise, changes: list[FieldChange], changed_by: str):
+        super().__init__("edit conflict")
+        self.current = current
+        self.changes = changes
+        self.changed_by = changed_by
+
+
+def _as_user(obj, user) -> None:
+    # simple-history takes the author from the request; outside one (tasks, commands) from here.
+    obj._history_user = user
+
+
+@transaction.atomic
+def enterprise_create(*, data: dict[str, Any], user) -> Enterprise:
+    enterprise = Enterprise(**data)
+    enterprise.full_clean()
+    _as_user(enterprise, user)
+    enterprise.save()
+    if enterprise.admin_unit_id:
+        UnitAssignment.objects.create(
+            enterprise=enterprise,
+            unit=enterprise.admin_unit,
+            valid_from=enterprise.admin_unit.valid_from,
+        )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(
+    *, enterprise_id: int, data: dict[str, Any], version: int, user
+) -> Enterprise:
+    """Apply ``data`` to the enterprise if nobody saved it since ``version`` was read.
+
+    Raises ``EditConflictError`` otherwise: the caller shows the changes and keeps the input.
+    """
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise_id)
+    if enterprise.version != version:
+        raise _conflict(enterprise, version)
+    old_unit = enterprise.admin_unit
+    for field, value in data.items():
+        setattr(enterprise, field, value)
+    enterprise.full_clean()
+    enterprise.version = F("version") + 1
+    _as_user(enterprise, user)
+    enterprise.save()
+    enterprise.refresh_from_db()
+    if enterprise.admin_unit != old_unit:
+        _move_unit(enterprise, old_unit, enterprise.admin_unit)
+    return enterprise
+
+
+def _conflict(current: Enterprise, base_version: int) -> EditConflictError:
+    base = current.history.filter(version=base_version).order_by("-history_date").first()
+    latest = current.history.order_by("-history_date").first()
+    changes: list[FieldChange] = []
+    if base is not None and latest is not None:
+        delta = latest.diff_against(base, foreign_keys_are_objs=True)
+        labels = {f.name: f.verbose_name for f in Enterprise._meta.fields}
+        changes = [
+            FieldChange(c.field, str(labels.get(c.field, c.field)), c.old, c.new)
+            for c in delta.changes
+            if c.field not in ("version", "updated_at")
+        ]
+    who = latest.history_user.get_username() if latest and latest.history_user else _("người khác")
+    return EditConflictError(current, changes, who)
+
+
+def _move_unit(
+    enterprise: Enterprise,
+    old_unit: AdministrativeUnit | None,
+    new_unit: AdministrativeUnit | None,
+) -> None:
+    """Close the current period and open one for the new unit.
+
+    When the new unit only came into being later than the current period started (a merger),
+    the change takes effect on the new unit's first day; otherwise (a move) today.
+    """
+    today = timezone.localdate()
+    current = (
+        enterprise.unit_assignments.filter(valid_to__isnull=True).order_by("-valid_from").first()
+    )
+    start = today
+    merged_later = (
+        new_unit is not None
+        and new_unit.valid_from is not None
+        and new_unit.valid_from <= today
+        and (
+            current is None
+            or current.valid_from is None
+            or current.valid_from < new_unit.valid_from
+        )
+    )
+    if merged_later:
+        start = new_unit.valid_from
+    if current is not None:
+        if current.valid_from and current.valid_from >= start:
+            # Corrected on the day it started: the old period never really existed.
+            current.delete()
+        else:
+            current.valid_to = start - datetime.timedelta(days=1)
+            current.save(update_fields=["valid_to"])
+    if new_unit is not None:
+        UnitAssignment.objects.create(enterprise=enterprise, unit=new_unit, valid_from=start)
+
+
+@transaction.atomic
+def enterprise_set_archived(*, enterprise: Enterprise, archived: bool, user) -> Enterprise:
+    """Archive (hide from lists and counts, keep everything) or restore an enterprise."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.is_archived == archived:
+        return enterprise
+    enterprise.is_archived = archived
+    enterprise.archived_at = timezone.now() if archived else None
+    enterprise.version = F("version") + 1
+    _as_user(enterprise, user)
+    enterprise.save()
+    enterprise.refresh_from_db()
+    return enterprise
+
+
+# --- Memberships (enterprise accounts) ---------------------------------------------------------
+
+
+@transaction.atomic
+def membership_request(
+    *,
+    tax_code: str,
+    username: str,
+    password: str,
+    full_name: str,
+    email: str,
+    phone: str,
+    position: str = "",
+    note: str = "",
+) -> Membership:
+    """A visitor asks for an account acting for the enterprise with ``tax_code``.
+
+    The user can sign in at once but sees nothing of the enterprise until an officer approves.
+    """
+    try:
+        enterprise = Enterprise.objects.active().get(tax_code=normalize_tax_code(tax_code))
+    except Enterprise.DoesNotExist:
+        raise ValidationError(
+            {
+                "tax_code": _(
+                    "Chưa có doanh nghiệp nào với mã số thuế này trong hệ thống. "
+                    "Vui lòng liên hệ Sở Khoa học và Công nghệ để được bổ sung."
+                )
+            }
+        ) from None
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Tên đăng nhập này đã có người dùng.")})
+    user = User(username=username, email=email, first_name=full_name[:150])
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    membership = Membership(
+        user=user,
+        enterprise=enterprise,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        position=position,
+        note=note,
+    )
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def _decide(membership_id: int, *, from_states: tuple[str, ...], to_state: str, user, reason=""):
+    membership = Membership.objects.select_for_update().get(pk=membership_id)
+    if membership.state not in from_states:
+        raise ValidationError(
+            _("Yêu cầu này đang ở trạng thái “%(state)s”, không thể xử lý tiếp.")
+            % {"state": membership.get_state_display()}
+        )
+    membership.state = to_state
+    membership.decided_at = timezone.now()
+    membership.decided_by = user
+    membership.reason = reason
+    _as_user(membership, user)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_approve(*, membership_id: int, user) -> Membership:
+    membership = _decide(
+        membership_id,
+        from_states=(MembershipState.REQUESTED,),
+        to_state=MembershipState.APPROVED,
+        user=user,
+    )
+    membership.user.groups.add(Group.objects.get(name=Role.ENTERPRISE))
+    return membership
+
+
+@transaction.atomic
+def membership_refuse(*, membership_id: int, reason: str, user) -> Membership:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Vui lòng ghi lý do từ chối.")})
+    return _decide(
+        membership_id,
+        from_states=(MembershipState.REQUESTED,),
+        to_state=MembershipState.REFUSED,
+        user=user,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def membership_revoke(*, membership_id: int, reason: str, user) -> Membership:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Vui lòng ghi lý do thu hồi.")})
+    membership = _decide(
+        membership_id,
+        from_states=(MembershipState.APPROVED,),
+        to_state=MembershipState.REVOKED,
+        user=user,
+        reason=reason.strip(),
+    )
+    still_member = Membership.objects.filter(
+        user=membership.user, state=MembershipState.APPROVED
+    ).exists()
+    if not still_member:
+        membership.user.groups.remove(Group.objects.get(name=Role.ENTERPRISE))
+    return membership
+
+
+# --- Exports ----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("name", gettext_lazy("Tên doanh nghiệp")),
+    ("short_name", gettext_lazy("Tên viết tắt")),
+    ("tax_code", gettext_lazy("Mã số thuế")),
+    ("legal_form", gettext_lazy("Loại hình")),
+    ("size_class", gettext_lazy("Quy mô")),
+    ("sector__code", gettext_lazy("Mã ngành")),
+    ("sector__name", gettext_lazy("Ngành kinh tế")),
+    ("admin_unit__name", gettext_lazy("Đơn vị hành chính")),
+    ("address", gettext_lazy("Địa chỉ")),
+    ("representative", gettext_lazy("Người đại diện")),
+    ("phone", gettext_lazy("Điện thoại")),
+    ("email", gettext_lazy("Thư điện tử")),
+    ("employees", gettext_lazy("Số lao động")),
+    ("founded_on", gettext_lazy("Ngày thành lập")),
+    ("status", gettext_lazy("Trạng thái")),
+    ("is_archived", gettext_lazy("Đã lưu trữ")),
+)
+
+
+@transaction.atomic
+def export_job_create(*, user, fmt: str, params: dict[str, Any]) -> ExportJob:
+    """Queue an export of the enterprise list as filtered by ``params`` (the list's query)."""
+    from .tasks import export_enterprises
+
+    if fmt not in ExportFormat.values:
+        raise ValidationError(_("Định dạng xuất không hợp lệ."))
+    job = ExportJob.objects.create(user=user, format=fmt, params=params)
+    transaction.on_commit(lambda: export_enterprises.delay(str(job.pk)))
+    return job
+
+
+def export_job_run(*, job_id: str) -> None:
+    """Build the file of an export job. Safe to run again: a finished job is left alone."""
+    claimed = ExportJob.objects.filter(
+        pk=job_id, state__in=(JobState.QUEUED, JobState.RUNNING)
+    ).update(state=JobState.RUNNING, started_at=timezone.now(), error="")
+    if not claimed:
+        return
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    try:
+        row_count, content = _build_export(job)
+        name = f"doanh-nghiep-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.format}"
+        job.file.save(name, File(content), save=False)
+        ExportJob.objects.filter(pk=job.pk).update(
+            state=JobState.DONE, file=job.file.name, row_count=row_count, finished_at=timezone.now()
+        )
+    except Exception as exc:
+        logger.exception("export %s failed", job_id)
+        ExportJob.objects.filter(pk=job.pk).update(
+            state=JobState.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+
+
+def _build_export(job: ExportJob) -> tuple[int, io.IOBase]:
+    from .selectors import enterprise_export_rows
+
+    headers = [str(label) for _field, label in EXPORT_COLUMNS]
+    rows = enterprise_export_rows(
+        user=job.user,
+        params=job.params,
+        fields=[f for f, _label in EXPORT_COLUMNS],
+        limit=settings.PORTAL_EXPORT_MAX_ROWS,
+    )
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    if job.format == ExportFormat.CSV:
+        text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+        count = write_csv(text, headers, rows)
+        text.flush()
+        text.detach()
+    else:
+        count = write_xlsx(spool, _("Doanh nghiệp"), headers, rows)
+    spool.seek(0)
+    return count, spool
