@@ -140,6 +140,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = env.bool("AXES_VERBOSE", default=not TESTING)
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
 # --- Internationalisation ---------------------------------------------------------------------
@@ -170,6 +171,8 @@ STORAGES = {
         )
     },
 }
+# Tests and development run without collectstatic; WhiteNoise need not warn about it.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
@@ -239,6 +242,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 SIMPLE_HISTORY_REVERT_DISABLED = True
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: "example.vn" means https://example.vn
 
 # --- Portal -----------------------------------------------------------------------------------
 PORTAL_PROVINCE_NAME = env("PORTAL_PROVINCE_NAME", default="Lai Châu")
@@ -256,5 +260,6 @@ LOGGING = {
     "loggers": {
         "laichau_nsc.auth": {"level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING" if TESTING else "INFO"},
     },
 }

@@ -1,0 +1,170 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from laichau_nsc.text import nfc
+
+from .choices import ExportFormat
+from .models import AdministrativeUnit, Enterprise, Sector
+from .validators import normalize_tax_code, validate_tax_code
+
+
+class VietnameseDateInput(forms.DateInput):
+    """dd/mm/yyyy in a text box: the browser's own date picker would show the ISO format."""
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the record's ``version`` so a save based on a stale copy is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class EnterpriseForm(VersionedForm):
+    """Everything an officer records about an enterprise."""
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "name",
+            "short_name",
+            "tax_code",
+            "legal_form",
+            "size_class",
+            "sector",
+            "admin_unit",
+            "address",
+            "representative",
+            "representative_title",
+            "phone",
+            "email",
+            "website",
+            "employees",
+            "founded_on",
+            "status",
+        )
+        widgets = {"founded_on": VietnameseDateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["version"].required = False
+        today = timezone.localdate()
+        units = AdministrativeUnit.objects.valid_on(today)
+        if self.instance.admin_unit_id:
+            units = AdministrativeUnit.objects.filter(
+                Q(pk__in=units.values("pk")) | Q(pk=self.instance.admin_unit_id)
+            )
+        self.fields["admin_unit"].queryset = units.order_by("level", "name")
+        self.fields["sector"].queryset = Sector.objects.order_by("-version", "code")
+        self.fields["tax_code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean_tax_code(self) -> str:
+        code = normalize_tax_code(self.cleaned_data["tax_code"])
+        validate_tax_code(code)
+        duplicate = Enterprise.objects.filter(tax_code=code).exclude(pk=self.instance.pk).first()
+        if duplicate is not None:
+            # Officers see every record, so naming the existing one helps them find it.
+            raise ValidationError(
+                _("Mã số thuế %(code)s đã được dùng cho “%(name)s” (mã hồ sơ %(pk)s)%(archived)s."),
+                code="duplicate",
+                params={
+                    "code": code,
+                    "name": duplicate.name,
+                    "pk": duplicate.pk,
+                    "archived": _(", đang lưu trữ") if duplicate.is_archived else "",
+                },
+            )
+        return code
+
+    def clean_name(self) -> str:
+        return nfc(self.cleaned_data["name"].strip())
+
+
+class EnterpriseContactForm(VersionedForm):
+    """What an enterprise user may change about their own enterprise."""
+
+    class Meta:
+        model = Enterprise
+        fields = Enterprise.CONTACT_FIELDS
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(label=_("Định dạng"), choices=ExportFormat.choices)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+
+class AccountRequestForm(forms.Form):
+    """A visitor asks for an account that acts for their enterprise."""
+
+    tax_code = forms.CharField(
+        label=_("Mã số thuế của doanh nghiệp"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    position = forms.CharField(label=_("Chức vụ"), max_length=100, required=False)
+    phone = forms.RegexField(
+        label=_("Điện thoại"),
+        regex=r"^\+?[0-9 .\-()]{8,20}$",
+        error_messages={"invalid": _("Số điện thoại không hợp lệ.")},
+    )
+    email = forms.EmailField(label=_("Thư điện tử"))
+    username = forms.RegexField(
+        label=_("Tên đăng nhập"),
+        regex=r"^[A-Za-z0-9_.@+-]{3,150}$",
+        error_messages={
+            "invalid": _("Tên đăng nhập gồm 3–150 ký tự: chữ không dấu, số và . @ + - _")
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_tax_code(self) -> str:
+        code = normalize_tax_code(self.cleaned_data["tax_code"])
+        validate_tax_code(code)
+        return code
+
+    def clean(self) -> dict:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Hai mật khẩu không khớp."))
+        elif p1:
+            try:
+                validate_password(p1)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data

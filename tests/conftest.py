@@ -1,0 +1,98 @@
+"""Personas and shared fixtures.
+
+Personas (STYLE.md): anonymous, officer, leader, enterprise user of A, enterprise user of B.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from laichau_nsc.celery import app as celery_app
+from tests.enterprises.factories import EnterpriseFactory, MembershipFactory
+from tests.factories import UserFactory
+
+# pytest_plugins = ["tests.celery_worker"]  # re-enabled when the worker fixture lands
+
+PERSONAS = ("anonymous", "officer", "leader", "ent_a", "ent_b")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _inline_tasks(request):
+    """Tasks run inline unless a test asks for the real worker (``celery_worker`` marker)."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="canbo", first_name="Cán bộ", roles=["officer"])
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(username="lanhdao", roles=["leader"])
+
+
+@pytest.fixture
+def enterprise_a(db):
+    return EnterpriseFactory(name="Công ty cổ phần Chè Tam Đường")
+
+
+@pytest.fixture
+def enterprise_b(db):
+    return EnterpriseFactory(name="Hợp tác xã Nông nghiệp Tân Uyên", legal_form="cooperative")
+
+
+@pytest.fixture
+def ent_a(enterprise_a):
+    user = UserFactory(username="doanhnghiep", roles=["enterprise"])
+    MembershipFactory(user=user, enterprise=enterprise_a)
+    return user
+
+
+@pytest.fixture
+def ent_b(enterprise_b):
+    user = UserFactory(username="doanhnghiep2", roles=["enterprise"])
+    MembershipFactory(user=user, enterprise=enterprise_b)
+    return user
+
+
+@dataclass
+class Persona:
+    name: str
+    user: object
+    client: Client
+
+
+@pytest.fixture
+def personas(officer, leader, ent_a, ent_b) -> dict[str, Persona]:
+    """A logged-in client per persona (``anonymous`` has none)."""
+    result = {"anonymous": Persona("anonymous", AnonymousUser(), Client())}
+    for name, user in (
+        ("officer", officer),
+        ("leader", leader),
+        ("ent_a", ent_a),
+        ("ent_b", ent_b),
+    ):
+        client = Client()
+        client.force_login(user)
+        result[name] = Persona(name, user, client)
+    return result
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

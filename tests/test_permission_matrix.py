@@ -1,0 +1,161 @@
+"""Who may open which page: one row per URL pattern of the project, one column per persona.
+
+A URL pattern without a row fails ``test_every_url_has_expectations``: a view cannot be added
+without saying who may see it. Objects belong to enterprise B, so the user of A gets a 404.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from enterprises import services
+from tests.enterprises.factories import MembershipFactory
+from tests.factories import UserFactory
+
+ANON_LOGIN = 302  # anonymous visitors are sent to the login page
+
+
+@dataclass
+class Row:
+    """Expected status per persona: anonymous, officer, leader, ent_a, ent_b."""
+
+    anonymous: int
+    officer: int
+    leader: int
+    ent_a: int
+    ent_b: int
+    kwargs: Callable[["World"], dict] = field(default=lambda world: {})
+
+
+def same(status: int, **kw) -> Row:
+    return Row(status, status, status, status, status, **kw)
+
+
+@dataclass
+class World:
+    enterprise_b: object
+    pending_b: object
+    approved_b: object
+    officer_export: object
+
+
+def b_pk(world: World) -> dict:
+    return {"pk": world.enterprise_b.pk}
+
+
+EXPECTATIONS: dict[str, Row] = {
+    "home": Row(302, 200, 200, 200, 200),
+    "login": Row(200, 302, 302, 302, 302),
+    "logout": same(405),  # POST only
+    "password_change": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "password_change_done": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "password_reset": same(200),
+    "password_reset_done": same(200),
+    "password_reset_confirm": same(200, kwargs=lambda w: {"uidb64": "MQ", "token": "x-y"}),
+    "password_reset_complete": same(200),
+    "set_language": same(302),  # GET only redirects back; POST switches the language
+    "enterprises:enterprise_list": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "enterprises:enterprise_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "enterprises:my_enterprise": Row(ANON_LOGIN, 403, 403, 302, 302),
+    "enterprises:enterprise_detail": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=b_pk),
+    "enterprises:enterprise_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=b_pk),
+    "enterprises:enterprise_contact_update": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=b_pk),
+    "enterprises:enterprise_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=b_pk),
+    "enterprises:enterprise_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=b_pk),
+    "enterprises:export_create": Row(ANON_LOGIN, 405, 405, 403, 403),  # POST only
+    # An export belongs to the officer who asked for it: the leader gets a 404.
+    "enterprises:export_detail": Row(
+        ANON_LOGIN, 200, 404, 403, 403, kwargs=lambda w: {"pk": w.officer_export.pk}
+    ),
+    "enterprises:export_download": Row(
+        ANON_LOGIN, 200, 404, 403, 403, kwargs=lambda w: {"pk": w.officer_export.pk}
+    ),
+    "enterprises:account_request": Row(200, 302, 302, 302, 302),
+    "enterprises:account_request_done": same(200),
+    "enterprises:membership_list": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "enterprises:membership_approve": Row(
+        ANON_LOGIN, 200, 403, 403, 403, kwargs=lambda w: {"pk": w.pending_b.pk}
+    ),
+    "enterprises:membership_refuse": Row(
+        ANON_LOGIN, 200, 403, 403, 403, kwargs=lambda w: {"pk": w.pending_b.pk}
+    ),
+    "enterprises:membership_revoke": Row(
+        ANON_LOGIN, 200, 403, 403, 403, kwargs=lambda w: {"pk": w.approved_b.pk}
+    ),
+    # The admin site guards itself: everyone who is not staff is sent to its login page.
+    "admin:*": Row(302, 302, 302, 302, 302),
+}
+
+
+def url_names(patterns=None, namespace: str = "") -> Iterator[str]:
+    """Every named URL of the project, namespaced (``enterprises:enterprise_list``).
+
+    An unnamed pattern yields ``<unnamed: route>`` so it cannot slip past the matrix.
+    """
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name or f'<unnamed: {entry.pattern}>'}"
+
+
+def missing_expectations(names, expectations=EXPECTATIONS) -> list[str]:
+    def covered(name: str) -> bool:
+        namespace = name.split(":", 1)[0] + ":*" if ":" in name else None
+        return name in expectations or (namespace is not None and namespace in expectations)
+
+    return sorted({n for n in names if not covered(n)})
+
+
+def test_every_url_has_expectations():
+    missing = missing_expectations(url_names())
+    assert not missing, f"URL patterns with no row in EXPECTATIONS: {missing}"
+
+
+def test_matrix_catches_a_url_without_expectations():
+    # The check itself must fail for an unlisted view, or the guarantee above is empty.
+    names = [*url_names(), "enterprises:new_unlisted_view", "<unnamed: x/>"]
+    assert missing_expectations(names) == ["<unnamed: x/>", "enterprises:new_unlisted_view"]
+
+
+@pytest.fixture
+def world(enterprise_b, ent_b, officer, django_capture_on_commit_callbacks) -> World:
+    pending = MembershipFactory(
+        enterprise=enterprise_b, user=UserFactory(username="dang-cho"), state="requested"
+    )
+    approved = ent_b.memberships.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.export_job_create(user=officer, fmt="csv", params={})
+    return World(enterprise_b, pending, approved, job)
+
+
+CASES = [
+    (name, persona)
+    for name in EXPECTATIONS
+    if name != "admin:*"
+    for persona in ("anonymous", "officer", "leader", "ent_a", "ent_b")
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_permission_matrix(name, persona, personas, world):
+    row = EXPECTATIONS[name]
+    url = reverse(name, kwargs=row.kwargs(world))
+    response = personas[persona].client.get(url)
+    expected = getattr(row, persona)
+    assert response.status_code == expected, f"{persona} GET {url}"
+    # A page that signed-in users open but anonymous visitors cannot sends them to log in.
+    if persona == "anonymous" and expected == ANON_LOGIN and row.officer != ANON_LOGIN:
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["anonymous", "officer", "leader", "ent_a", "ent_b"])
+def test_admin_site_is_for_staff_only(persona, personas):
+    response = personas[persona].client.get(reverse("admin:index"))
+    assert response.status_code == EXPECTATIONS["admin:*"].anonymous
+    assert "/quan-tri/login/" in response["Location"]
