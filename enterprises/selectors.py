@@ -1,6 +1,7 @@
 """Reads that views, tasks and reports share (HackSoft's selectors)."""
 
 import datetime
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +72,8 @@ class HistoryEntry:
 def enterprise_history(enterprise: Enterprise, limit: int = 50) -> list[HistoryEntry]:
     """The last ``limit`` changes, newest first, each with field: old → new.
 
-    One query for the records, one per foreign-key model that changed (names of units, sectors).
+    One query for the records and one per related model whose value changed (unit and sector
+    names), however many records there are.
     """
     records = list(
         enterprise.history.select_related("history_user").order_by("-history_date", "-history_id")[
@@ -81,34 +83,58 @@ def enterprise_history(enterprise: Enterprise, limit: int = 50) -> list[HistoryE
     labels = {f.name: str(f.verbose_name) for f in Enterprise._meta.fields}
     hidden = {"version", "updated_at", "created_at", "archived_at"}
     kinds = {"+": "created", "~": "changed", "-": "deleted"}
+    pairs = list(itertools.pairwise(records))[:limit]
+    deltas = [
+        [c for c in newer.diff_against(older).changes if c.field not in hidden]
+        for newer, older in pairs
+    ]
+    names = _related_names([c for delta in deltas for c in delta])
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        if len(entries) == limit:
-            break
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older)
-            changes = [
-                (labels.get(c.field, c.field), _display(older, c.field), _display(newer, c.field))
-                for c in delta.changes
-                if c.field not in hidden
-            ]
-        who = newer.history_user.get_username() if newer.history_user else ""
-        entries.append(HistoryEntry(newer.history_date, who, kinds[newer.history_type], changes))
+    for (newer, _older), delta in zip(pairs, deltas, strict=True):
+        changes = [
+            (
+                labels.get(c.field, c.field),
+                _display(c.field, c.old, names),
+                _display(c.field, c.new, names),
+            )
+            for c in delta
+        ]
+        entries.append(_entry(newer, kinds, changes))
+    if len(records) <= limit and records:
+        entries.append(_entry(records[-1], kinds, []))
     return entries
 
 
-def _display(record, field: str) -> Any:
+def _entry(record, kinds: dict[str, str], changes: list) -> HistoryEntry:
+    who = record.history_user.get_username() if record.history_user else ""
+    return HistoryEntry(record.history_date, who, kinds[record.history_type], changes)
+
+
+def _related_names(changes) -> dict[tuple[str, Any], str]:
+    """Names of the related rows a list of changes points at, one query per related model."""
+    wanted: dict[str, set] = {}
+    for change in changes:
+        if Enterprise._meta.get_field(change.field).is_relation:
+            wanted.setdefault(change.field, set()).update(
+                v for v in (change.old, change.new) if v is not None
+            )
+    names = {}
+    for field, ids in wanted.items():
+        model = Enterprise._meta.get_field(field).related_model
+        for obj in model.objects.filter(pk__in=ids):
+            names[(field, obj.pk)] = str(obj)
+    return names
+
+
+def _display(field: str, value: Any, names: dict[tuple[str, Any], str]) -> Any:
     """A historical value as a person reads it: choice labels, names of related rows."""
-    model_field = Enterprise._meta.get_field(field)
-    value = getattr(record, model_field.attname)
     if value is None or value == "":
         return ""
+    model_field = Enterprise._meta.get_field(field)
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
     if model_field.is_relation:
-        related = getattr(record, field, None)
-        return str(related) if related is not None else value
+        return names.get((field, value), value)
     return value
 
 

@@ -17,7 +17,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,10 +88,10 @@ def enterprise_update(
     for field, value in data.items():
         setattr(enterprise, field, value)
     enterprise.full_clean()
-    enterprise.version = F("version") + 1
+    # The row is locked (select_for_update), so incrementing here cannot race.
+    enterprise.version += 1
     _as_user(enterprise, user)
     enterprise.save()
-    enterprise.refresh_from_db()
     if enterprise.admin_unit != old_unit:
         _move_unit(enterprise, old_unit, enterprise.admin_unit)
     return enterprise
@@ -160,10 +159,9 @@ def enterprise_set_archived(*, enterprise: Enterprise, archived: bool, user) -> 
         return enterprise
     enterprise.is_archived = archived
     enterprise.archived_at = timezone.now() if archived else None
-    enterprise.version = F("version") + 1
+    enterprise.version += 1
     _as_user(enterprise, user)
     enterprise.save()
-    enterprise.refresh_from_db()
     return enterprise
 
 

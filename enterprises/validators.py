@@ -19,11 +19,10 @@ PERSONAL_ID_RE = re.compile(r"^(\d{3})[0-9]\d{8}$")
 
 
 def normalize_tax_code(value: str) -> str:
-    """Strip spaces and dots; write a branch as ``0123456789-001``."""
-    compact = re.sub(r"[\s.]", "", value or "")
-    digits = compact.replace("-", "")
-    if digits.isdigit() and len(digits) == 13:
-        return f"{digits[:10]}-{digits[10:]}"
+    """Strip spaces, dots and dashes; write a branch as ``0123456789-001``."""
+    compact = re.sub(r"[\s.\-]", "", value or "")
+    if compact.isdigit() and len(compact) == 13:
+        return f"{compact[:10]}-{compact[10:]}"
     return compact
 
 
@@ -34,12 +33,12 @@ def is_personal_id(value: str) -> bool:
 def validate_tax_code(value: str) -> None:
     code = normalize_tax_code(value)
     digits = code.replace("-", "")
-    if not digits.isdigit() or code.count("-") > 1:
+    if digits and not digits.isdigit():
         raise ValidationError(
             _("Mã số thuế chỉ gồm chữ số (chi nhánh: 10 số, dấu gạch ngang, 3 số)."),
             code="tax_code_chars",
         )
-    if len(digits) == 12 and "-" not in code:
+    if len(digits) == 12:
         match = PERSONAL_ID_RE.match(digits)
         if not match or not 1 <= int(match.group(1)) <= 96:
             raise ValidationError(

@@ -13,7 +13,7 @@ from laichau_nsc.celery import app as celery_app
 from tests.enterprises.factories import EnterpriseFactory, MembershipFactory
 from tests.factories import UserFactory
 
-# pytest_plugins = ["tests.celery_worker"]  # re-enabled when the worker fixture lands
+pytest_plugins = ["tests.celery_worker"]
 
 PERSONAS = ("anonymous", "officer", "leader", "ent_a", "ent_b")
 

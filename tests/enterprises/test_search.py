@@ -1,0 +1,87 @@
+"""Diacritic- and case-blind search, on SQLite and (in CI) on PostgreSQL with its trigram index."""
+
+import pytest
+from django.db import connection
+
+from enterprises.models import Enterprise
+from laichau_nsc.text import fold
+from tests.enterprises.factories import EnterpriseFactory
+from tests.helpers import require_postgresql
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Tam Đường", "tam duong"),
+        ("ĐƯỜNG", "duong"),
+        ("Hợp tác xã  Mường   Tè", "hop tac xa muong te"),
+        ("Nậm Nhùn", "nam nhun"),
+        # The same word typed decomposed (NFD) folds the same as composed (NFC).
+        ("Lai Cha\u0302u", "lai chau"),
+    ],
+)
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.fixture
+def tea(db):
+    return EnterpriseFactory(
+        name="Công ty TNHH Chè Tam Đường", short_name="CHÈ TĐ", representative="Lò Văn Đức"
+    )
+
+
+@pytest.fixture
+def honey(db):
+    return EnterpriseFactory(name="Hộ kinh doanh Mật ong Sìn Hồ", representative="Vàng A Dua")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["tam duong", "Tam Đường", "TAM ĐƯỜNG", "DUONG", "đường", "chè tđ", "lo van duc"]
+)
+def test_search_ignores_case_and_diacritics(query, tea, honey):
+    assert list(Enterprise.objects.search(query)) == [tea]
+
+
+@pytest.mark.django_db
+def test_search_by_tax_code_fragment(tea, honey):
+    assert list(Enterprise.objects.search(honey.tax_code[-6:])) == [honey]
+
+
+@pytest.mark.django_db
+def test_blank_search_returns_everything(tea, honey):
+    assert Enterprise.objects.search("   ").count() == 2
+
+
+@pytest.mark.django_db
+def test_search_text_follows_edits(tea):
+    tea.name = "Công ty TNHH Chè Than Uyên"
+    tea.save()
+    assert list(Enterprise.objects.search("than uyen")) == [tea]
+    assert not Enterprise.objects.search("tam duong").exists()
+
+
+@pytest.mark.django_db
+def test_search_treats_like_wildcards_literally(tea, honey):
+    assert not Enterprise.objects.search("%").exists()
+    assert not Enterprise.objects.search("_").exists()
+
+
+@pytest.mark.django_db
+def test_postgresql_search_uses_the_trigram_index(tea):
+    require_postgresql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_indexes WHERE indexname = 'enterprise_search_trgm' "
+            "AND indexdef LIKE '%%gin_trgm_ops%%'"
+        )
+        assert cursor.fetchone() is not None
+        # On a tiny table the planner prefers other plans; forbid them to prove the index serves
+        # the predicate. The bench measures the real plan at a million rows.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        sql, params = Enterprise.objects.search("tam duong").order_by().query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "enterprise_search_trgm" in plan, plan
