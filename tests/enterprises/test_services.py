@@ -1,0 +1,110 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from enterprises import selectors, services
+from enterprises.models import Enterprise, UnitAssignment
+from tests.enterprises.factories import AdministrativeUnitFactory, EnterpriseFactory
+
+DISTRICT_END = datetime.date(2025, 6, 30)
+COMMUNE_START = datetime.date(2025, 7, 1)
+
+
+@pytest.fixture
+def district(db):
+    return AdministrativeUnitFactory(
+        code="106", name="Huyện Tam Đường", level="district", valid_from=None, valid_to=DISTRICT_END
+    )
+
+
+@pytest.fixture
+def commune(db):
+    return AdministrativeUnitFactory(
+        code="03390", name="Xã Bình Lư", level="commune", valid_from=COMMUNE_START
+    )
+
+
+def test_moving_to_a_merged_unit_dates_from_the_merger(officer, district, commune):
+    enterprise = services.enterprise_create(
+        data={
+            "name": "Công ty Chè Bình Lư",
+            "tax_code": "0100233488",
+            "legal_form": "joint_stock",
+            "admin_unit": district,
+        },
+        user=officer,
+    )
+    services.enterprise_update(
+        enterprise_id=enterprise.pk, data={"admin_unit": commune}, version=1, user=officer
+    )
+    periods = list(
+        UnitAssignment.objects.filter(enterprise=enterprise)
+        .order_by("unit__code")
+        .values_list("unit__name", "valid_from", "valid_to")
+    )
+    assert periods == [
+        ("Xã Bình Lư", COMMUNE_START, None),
+        ("Huyện Tam Đường", None, DISTRICT_END),
+    ]
+
+
+def test_reports_group_by_the_unit_of_their_time(officer, district, commune):
+    enterprise = EnterpriseFactory(admin_unit=commune)
+    UnitAssignment.objects.create(enterprise=enterprise, unit=district, valid_to=DISTRICT_END)
+    UnitAssignment.objects.create(enterprise=enterprise, unit=commune, valid_from=COMMUNE_START)
+
+    def by_unit(day):
+        return dict(
+            Enterprise.objects.annotate(unit_then=selectors.unit_on(day))
+            .values_list("unit_then")
+            .annotate(n=Count("pk"))
+        )
+
+    assert by_unit(datetime.date(2023, 12, 31)) == {district.pk: 1}
+    assert by_unit(datetime.date(2026, 12, 31)) == {commune.pk: 1}
+
+
+def test_stale_version_raises_conflict_and_saves_nothing(officer, enterprise_b):
+    services.enterprise_update(
+        enterprise_id=enterprise_b.pk, data={"phone": "0213 111"}, version=1, user=officer
+    )
+    with pytest.raises(services.EditConflictError) as conflict:
+        services.enterprise_update(
+            enterprise_id=enterprise_b.pk, data={"phone": "0213 222"}, version=1, user=officer
+        )
+    assert [(c.field, c.old, c.new) for c in conflict.value.changes] == [("phone", "", "0213 111")]
+    enterprise_b.refresh_from_db()
+    assert (enterprise_b.phone, enterprise_b.version) == ("0213 111", 2)
+
+
+def test_invalid_data_rolls_back(officer, enterprise_b):
+    with pytest.raises(ValidationError):
+        services.enterprise_update(
+            enterprise_id=enterprise_b.pk,
+            data={"phone": "0213 333", "founded_on": datetime.date(2999, 1, 1)},
+            version=1,
+            user=officer,
+        )
+    enterprise_b.refresh_from_db()
+    assert (enterprise_b.phone, enterprise_b.version) == ("", 1)
+    assert enterprise_b.history.count() == 1
+
+
+def test_household_id_only_for_households(officer):
+    data = {"name": "Sai loại hình", "tax_code": "012085001234", "legal_form": "joint_stock"}
+    with pytest.raises(ValidationError) as error:
+        services.enterprise_create(data=data, user=officer)
+    assert "hộ kinh doanh" in str(error.value)
+    services.enterprise_create(data={**data, "legal_form": "household"}, user=officer)
+
+
+def test_export_job_runs_once(officer, enterprise_b, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.export_job_create(user=officer, fmt="xlsx", params={})
+    job.refresh_from_db()
+    first_file, finished = job.file.name, job.finished_at
+    services.export_job_run(job_id=str(job.pk))  # a redelivered task
+    job.refresh_from_db()
+    assert (job.state, job.file.name, job.finished_at) == ("done", first_file, finished)
