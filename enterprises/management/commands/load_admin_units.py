@@ -144,7 +144,9 @@ class Command(BaseCommand):
                 _("%(where)s: ngày hết hiệu lực trước ngày bắt đầu hiệu lực.") % {"where": where}
             )
         if raw["parent_code"] and raw["parent_code"] == raw["code"]:
-            errors.append(_("%(where)s: đơn vị không thể là cấp trên của chính nó.") % {"where": where})
+            errors.append(
+                _("%(where)s: đơn vị không thể là cấp trên của chính nó.") % {"where": where}
+            )
         if errors:
             return None, errors
         row = UnitRow(line, raw["code"], raw["name"], raw["level"], raw["parent_code"], start, end)
