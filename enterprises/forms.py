@@ -20,6 +20,13 @@ class VietnameseDateInput(forms.DateInput):
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
 
 
+class HttpsURLField(forms.URLField):
+    """ "htxtanuyen.vn" typed without a scheme means https (Django 6's default)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+
 class VersionedForm(forms.ModelForm):
     """Carries the record's ``version`` so a save based on a stale copy is refused."""
 
@@ -55,6 +62,7 @@ class EnterpriseForm(VersionedForm):
             "status",
         )
         widgets = {"founded_on": VietnameseDateInput()}
+        field_classes = {"website": HttpsURLField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +106,7 @@ class EnterpriseContactForm(VersionedForm):
     class Meta:
         model = Enterprise
         fields = Enterprise.CONTACT_FIELDS
+        field_classes = {"website": HttpsURLField}
 
 
 class ReasonForm(forms.Form):

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -310,15 +311,30 @@ def export_job_create(*, user, fmt: str, params: dict[str, Any]) -> ExportJob:
 
 
 def export_job_run(*, job_id: str) -> None:
-    """Build the file of an export job. Safe to run again: a finished job is left alone."""
-    claimed = ExportJob.objects.filter(
-        pk=job_id, state__in=(JobState.QUEUED, JobState.RUNNING)
-    ).update(state=JobState.RUNNING, started_at=timezone.now(), error="")
+    """Build the file of an export job. Safe to run again: a finished job is left alone.
+
+    A job another worker is still building is left alone too. One marked running for longer
+    than the task time limit lost its worker (Redis redelivers only after the visibility
+    timeout, which is longer), so it is taken over.
+    """
+    now = timezone.now()
+    abandoned_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = (
+        ExportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(state=JobState.QUEUED)
+            | Q(state=JobState.RUNNING, started_at__isnull=True)
+            | Q(state=JobState.RUNNING, started_at__lt=abandoned_before)
+        )
+        .update(state=JobState.RUNNING, started_at=now, error="")
+    )
     if not claimed:
         return
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     try:
         row_count, content = _build_export(job)
+        if job.file:
+            job.file.delete(save=False)  # a half-finished run's file must not linger
         name = f"doanh-nghiep-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.format}"
         job.file.save(name, File(content), save=False)
         ExportJob.objects.filter(pk=job.pk).update(

@@ -242,7 +242,6 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 SIMPLE_HISTORY_REVERT_DISABLED = True
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: "example.vn" means https://example.vn
 
 # --- Portal -----------------------------------------------------------------------------------
 PORTAL_PROVINCE_NAME = env("PORTAL_PROVINCE_NAME", default="Lai Châu")

@@ -8,10 +8,24 @@ from enterprises.models import AdministrativeUnit, Enterprise, Membership, Secto
 from tests.factories import UserFactory
 
 
+_VALID_CODES: dict[str, list[str]] = {}
+
+
 def valid_tax_code(serial: int, prefix: str = "62") -> str:
-    """A 10-digit tax code with a correct MST check digit."""
-    nine = f"{prefix}{serial:07d}"
-    return nine + mst.calc_check_digit(nine)
+    """The ``serial``-th (from 0) valid 10-digit tax code under ``prefix``.
+
+    About one number in eleven has no check digit (the sum leaves remainder 10); the tax
+    authority never issues those, so they are skipped.
+    """
+    codes = _VALID_CODES.setdefault(prefix, [])
+    number = int(codes[-1][len(prefix) : 9]) + 1 if codes else 1
+    while len(codes) <= serial:
+        nine = f"{prefix}{number:07d}"
+        code = nine + mst.calc_check_digit(nine)
+        if mst.is_valid(code):
+            codes.append(code)
+        number += 1
+    return codes[serial]
 
 
 class AdministrativeUnitFactory(factory.django.DjangoModelFactory):

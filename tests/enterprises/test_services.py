@@ -108,3 +108,26 @@ def test_export_job_runs_once(officer, enterprise_b, django_capture_on_commit_ca
     services.export_job_run(job_id=str(job.pk))  # a redelivered task
     job.refresh_from_db()
     assert (job.state, job.file.name, job.finished_at) == ("done", first_file, finished)
+
+
+def test_export_job_being_built_is_not_built_again(officer, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from enterprises.models import ExportJob
+
+    job = ExportJob.objects.create(
+        user=officer, format="csv", state="running", started_at=timezone.now()
+    )
+    services.export_job_run(job_id=str(job.pk))  # the same task delivered twice
+    job.refresh_from_db()
+    assert (job.state, job.file.name) == ("running", "")
+
+
+def test_website_without_scheme_means_https(officer, enterprise_b):
+    from enterprises.forms import EnterpriseContactForm
+
+    form = EnterpriseContactForm(
+        data={"website": "htxtanuyen.vn", "version": 1}, instance=enterprise_b
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["website"] == "https://htxtanuyen.vn"
