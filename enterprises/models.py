@@ -68,6 +68,12 @@ class AdministrativeUnit(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_period_unique"),
+            # NULLs are distinct in SQL: units with no start date need their own rule.
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(valid_from__isnull=True),
+                name="unit_code_unique_without_start",
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
@@ -230,6 +236,8 @@ class Enterprise(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        # Also here, not only in clean(): records saved without validation stay comparable.
+        self.tax_code = normalize_tax_code(self.tax_code)
         self.search_text = self.build_search_text(
             self.name, self.short_name, self.tax_code, self.representative
         )
@@ -282,7 +290,8 @@ class UnitAssignment(models.Model):
     class Meta:
         verbose_name = _("đơn vị hành chính theo thời kỳ")
         verbose_name_plural = _("đơn vị hành chính theo thời kỳ")
-        ordering = ["enterprise", "valid_from"]
+        # Periods with no start date came first; say so, as SQLite and PostgreSQL disagree.
+        ordering = ["enterprise", models.F("valid_from").asc(nulls_first=True)]
         indexes = [models.Index(fields=["enterprise", "valid_from"], name="assignment_period_idx")]
         constraints = [
             models.CheckConstraint(

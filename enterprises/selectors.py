@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 
 from laichau_nsc.roles import Role
@@ -56,7 +56,7 @@ def unit_on(day: datetime.date) -> Subquery:
         UnitAssignment.objects.filter(enterprise=OuterRef("pk"))
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("-valid_from")
+        .order_by(F("valid_from").desc(nulls_last=True))
         .values("unit_id")[:1]
     )
 

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,10 +66,10 @@ def enterprise_create(*, data: dict[str, Any], user) -> Enterprise:
     _as_user(enterprise, user)
     enterprise.save()
     if enterprise.admin_unit_id:
+        # In this unit since it was founded, or since the unit itself came into being.
+        known = [d for d in (enterprise.admin_unit.valid_from, enterprise.founded_on) if d]
         UnitAssignment.objects.create(
-            enterprise=enterprise,
-            unit=enterprise.admin_unit,
-            valid_from=enterprise.admin_unit.valid_from,
+            enterprise=enterprise, unit=enterprise.admin_unit, valid_from=max(known, default=None)
         )
     return enterprise
 
@@ -126,7 +126,9 @@ def _move_unit(
     """
     today = timezone.localdate()
     current = (
-        enterprise.unit_assignments.filter(valid_to__isnull=True).order_by("-valid_from").first()
+        enterprise.unit_assignments.filter(valid_to__isnull=True)
+        .order_by(F("valid_from").desc(nulls_last=True))
+        .first()
     )
     start = today
     merged_later = (

@@ -3,6 +3,7 @@ from urllib.parse import parse_qs
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,7 +63,7 @@ class EnterpriseDetailView(ScopedMixin, DetailView):
         enterprise = self.object
         context["history"] = selectors.enterprise_history(enterprise)
         context["assignments"] = enterprise.unit_assignments.select_related("unit").order_by(
-            "-valid_from"
+            F("valid_from").desc(nulls_last=True)
         )
         if is_officer(self.request.user):
             context["memberships"] = (

@@ -7,7 +7,6 @@ from enterprises.choices import LegalForm, MembershipState
 from enterprises.models import AdministrativeUnit, Enterprise, Membership, Sector
 from tests.factories import UserFactory
 
-
 _VALID_CODES: dict[str, list[str]] = {}
 
 
