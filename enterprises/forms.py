@@ -27,6 +27,20 @@ class HttpsURLField(forms.URLField):
         super().__init__(assume_scheme="https", **kwargs)
 
 
+EMPTY_CHOICE = _("— Chọn —")
+
+
+def label_empty_choices(form: forms.BaseForm) -> None:
+    """Replace Django's "---------" with a Vietnamese prompt in every select."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+            field.empty_label = EMPTY_CHOICE
+        elif isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and field.choices:
+            first_value, _label = field.choices[0]
+            if first_value == "":
+                field.choices = [("", EMPTY_CHOICE), *field.choices[1:]]
+
+
 class VersionedForm(forms.ModelForm):
     """Carries the record's ``version`` so a save based on a stale copy is refused."""
 
@@ -34,6 +48,7 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        label_empty_choices(self)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
