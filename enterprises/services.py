@@ -18,11 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laichau_nsc.exports import write_csv, write_xlsx
+from laichau_nsc.mail import send_templated_mail
 from laichau_nsc.roles import Role
 
 from .choices import ExportFormat, JobState, MembershipState
@@ -231,7 +233,25 @@ def _decide(membership_id: int, *, from_states: tuple[str, ...], to_state: str, 
     membership.reason = reason
     _as_user(membership, user)
     membership.save()
+    transaction.on_commit(lambda: _queue_notification(membership.pk))
     return membership
+
+
+def _queue_notification(membership_id: int) -> None:
+    from .tasks import notify_membership_decision
+
+    notify_membership_decision.delay(membership_id)
+
+
+def membership_notify(*, membership_id: int) -> None:
+    """E-mail the applicant the decision on their account request."""
+    membership = Membership.objects.select_related("enterprise", "user").get(pk=membership_id)
+    login_url = f"{settings.PORTAL_BASE_URL}{reverse('login')}"
+    send_templated_mail(
+        template="enterprises/email/membership_decided",
+        to=[membership.email],
+        context={"membership": membership, "login_url": login_url},
+    )
 
 
 @transaction.atomic

@@ -7,3 +7,14 @@ from . import services
 def export_enterprises(job_id: str) -> None:
     """Build an enterprise-list export; idempotent, so a redelivered task does no harm."""
     services.export_job_run(job_id=job_id)
+
+
+@shared_task(
+    name="enterprises.notify_membership_decision",
+    autoretry_for=(OSError,),
+    max_retries=5,
+    retry_backoff=True,
+)
+def notify_membership_decision(membership_id: int) -> None:
+    """Tell the applicant what an officer decided (retried while the mail server is away)."""
+    services.membership_notify(membership_id=membership_id)

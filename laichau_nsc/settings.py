@@ -247,6 +247,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 PORTAL_PROVINCE_NAME = env("PORTAL_PROVINCE_NAME", default="Lai Châu")
 PORTAL_DEPARTMENT_NAME = env("PORTAL_DEPARTMENT_NAME", default="Sở Khoa học và Công nghệ")
 # Lists stop counting and paging past this many rows; searching narrows further.
+# Where users reach the portal, for links in e-mails (no trailing slash).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PORTAL_LIST_MAX_ROWS = env.int("PORTAL_LIST_MAX_ROWS", default=5000)
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=200_000)
 

@@ -402,3 +402,31 @@ def test_csv_export_neutralises_formulas(officer, django_capture_on_commit_callb
     assert "'=1+1" in text
     assert "'@SUM(A1)" in text
     assert text.splitlines()[0].startswith("Tên doanh nghiệp,")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("decision", "post", "subject"),
+    [
+        ("membership_approve", {}, "đã được duyệt"),
+        ("membership_refuse", {"reason": "Không xác minh được"}, "bị từ chối"),
+    ],
+)
+def test_applicant_is_told_the_decision_by_mail(
+    officer, enterprise_a, client, django_capture_on_commit_callbacks, decision, post, subject
+):
+    from django.core import mail
+
+    client.post(reverse("enterprises:account_request"), account_request(enterprise_a.tax_code))
+    membership = Membership.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(officer).post(reverse(f"enterprises:{decision}", args=[membership.pk]), post)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["mai@example.vn"]
+    assert subject in message.subject
+    assert enterprise_a.name in message.subject
+    if post:
+        assert "Không xác minh được" in message.body
+    else:
+        assert "/tai-khoan/dang-nhap/" in message.body
