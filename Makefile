@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test bench lint format messages assets clean-venv
+.PHONY: install run test bench lint format messages messages-update assets clean-venv
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -36,6 +36,12 @@ assets: static/vendor/.copied
 
 messages: $(VENV)/.synced
 	$(PY) scripts/compile_messages.py
+
+# Collect new and changed strings from the code into the English catalogue (needs GNU gettext);
+# translate them in locale/en/LC_MESSAGES/django.po and commit it. CI fails while it is stale.
+messages-update: $(VENV)/.synced
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-location --no-obsolete \
+		-i node_modules -i .venv -i .tools -i static -i staticfiles
 
 install: $(VENV)/.synced assets messages
 
