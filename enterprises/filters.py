@@ -42,7 +42,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         label=_("Trạng thái"), choices=EnterpriseStatus.choices, empty_label=_("Tất cả")
     )
     archived = django_filters.ChoiceFilter(
-        label=_("Lưu trữ"),
+        label=_("Tình trạng lưu trữ"),
         choices=[("no", _("Đang theo dõi")), ("yes", _("Đã lưu trữ")), ("all", _("Tất cả"))],
         empty_label=None,
         null_label=None,

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_noop
 
 from .roles import Role, roles_of
+
+gettext_noop("Sở Khoa học và Công nghệ")  # the default PORTAL_DEPARTMENT_NAME, for makemessages
 
 
 def portal(request: HttpRequest) -> dict:
@@ -9,7 +12,8 @@ def portal(request: HttpRequest) -> dict:
     roles = roles_of(request.user)
     return {
         "PORTAL_PROVINCE_NAME": settings.PORTAL_PROVINCE_NAME,
-        "PORTAL_DEPARTMENT_NAME": settings.PORTAL_DEPARTMENT_NAME,
+        # The default name has an English translation; a province's own name shows as set.
+        "PORTAL_DEPARTMENT_NAME": gettext(settings.PORTAL_DEPARTMENT_NAME),
         "is_officer": Role.OFFICER in roles,
         "is_leader": Role.LEADER in roles,
         "is_enterprise_user": Role.ENTERPRISE in roles,

@@ -155,7 +155,7 @@ class Command(BaseCommand):
             if wanted is None:
                 if row.parent_code:
                     errors.append(
-                        _("Dòng %(line)d: ngành cấp 1 %(code)s không có ngành cấp trên.")
+                        _("Dòng %(line)d: ngành cấp 1 %(code)s không được có ngành cấp trên.")
                         % {"line": row.line, "code": row.code}
                     )
             elif not row.parent_code:
