@@ -1,0 +1,1 @@
+"""Synthetic enterprises for load tests (``manage.py generate_synthetic``)."""
