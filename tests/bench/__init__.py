@@ -1,0 +1,1 @@
+"""Benchmarks run outside pytest: ``make bench`` (``python -m tests.bench``)."""

@@ -1,0 +1,122 @@
+"""``make bench``: measure the enterprise list at national scale on PostgreSQL.
+
+Outside pytest, against a real gunicorn on a database of its own (``BENCH_DATABASE_URL``), topped
+up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000).
+Prints each measure against a baseline measured in the same run, with PASS/FAIL against the goals
+of issue 3 §7, and saves the numbers to ``bench-results/``. A missed goal is reported, not an
+error: the exit status is non-zero only when something could not be measured.
+"""
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_database
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench-results"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--enterprises", type=int, default=int(os.environ.get("BENCH_ENTERPRISES", 1_000_000))
+    )
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per HTTP measure")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds before each measure")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--search-repeat", type=int, default=20, help="timed indexed searches")
+    parser.add_argument("--scan-repeat", type=int, default=5, help="timed unindexed searches")
+    return parser.parse_args()
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def main() -> int:
+    args = parse_args()
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    configure_environment(database_url)
+    sys.path.insert(0, str(ROOT))
+
+    ensure_database(database_url, log)
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from . import measures, report
+    from .dataset import migrate_and_fill, officer_session
+    from .server import gunicorn
+
+    total = migrate_and_fill(args.enterprises, log)
+    user, cookie = officer_session()
+    samples = measures.Samples.pick()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (pg_version,) = cursor.fetchone()
+    meta = {
+        "enterprises": total,
+        "postgresql": pg_version,
+        "cpus": os.cpu_count(),
+        "connections": args.connections,
+        "gunicorn": f"{args.workers} gthread workers × {args.threads} threads",
+        "duration_s": args.duration,
+    }
+    log(f"\nBench on {total:,} enterprises, PostgreSQL {pg_version}, {os.cpu_count()} CPUs, ")
+    log(f"gunicorn {meta['gunicorn']}, {args.connections} connections, {args.duration:g} s each.\n")
+
+    results: list[tuple[measures.Measure, str]] = []
+
+    def measure(name: str, function: Callable[[], measures.Measure]) -> None:
+        started = time.perf_counter()
+        try:
+            result, error = function(), ""
+        except Exception as exc:  # one broken measure must not hide the others
+            traceback.print_exc()
+            result = measures.Measure(name, float("nan"), float("nan"), "", "", False)
+            error = f"{type(exc).__name__}: {exc}"
+        report.print_measure(result, error)
+        log(f"        ({time.perf_counter() - started:.0f} s)")
+        results.append((result, error))
+
+    measure("queries per page", lambda: measures.queries_per_page(user, samples))
+    measure(
+        "search index against scan",
+        lambda: measures.search_index_against_scan(
+            samples.search_texts(), args.search_repeat, args.scan_repeat
+        ),
+    )
+    try:
+        with gunicorn(
+            workers=args.workers, threads=args.threads, log_path=RESULTS / "gunicorn.log"
+        ) as server:
+            config = measures.LoadConfig(
+                server, cookie, args.connections, args.duration, args.warmup
+            )
+            measure("list against bare", lambda: measures.list_against_bare(config, samples))
+            measure("deep page", lambda: measures.deep_against_first(config, {}, "unfiltered"))
+            measure(
+                "deep page, search",
+                lambda: measures.deep_against_first(config, {"q": "che"}, "search 'che'"),
+            )
+    except RuntimeError as exc:
+        log(f"ERROR could not run the HTTP measures: {exc}")
+        results.append((measures.Measure("HTTP server", 0, 0, "", "", False), str(exc)))
+    path = report.save(RESULTS, meta, results)
+    log(f"\nSaved {path.relative_to(ROOT)}")
+    return 2 if any(error for _, error in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
