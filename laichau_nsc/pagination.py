@@ -1,12 +1,20 @@
-"""Bounded pagination: a list never counts or pages past ``PORTAL_LIST_MAX_ROWS`` rows.
+"""Bounded, ids-first pagination for lists over a million rows.
 
-At a million enterprises ``COUNT(*)`` and ``OFFSET 900000`` cost seconds; nobody reads page 20,000
-either. The page says "more than N results, narrow the search" instead.
+A list never counts or pages past ``PORTAL_LIST_MAX_ROWS`` rows: at a million enterprises
+``COUNT(*)`` and ``OFFSET 900000`` cost seconds, and nobody reads page 20,000. The page says
+"more than N results, narrow the search" instead.
+
+One query fetches the ordered primary keys of the first ``max_rows + 1`` matches: that gives the
+count and every page's ids, so the last page costs what the first does and a search's matches
+are scanned once, not once for the count and again for the page. A second query fetches the
+page's rows by primary key.
 """
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
+from django_tables2.data import TableData
+from django_tables2.rows import BoundRows
 
 
 def _queryset_of(object_list):
@@ -21,12 +29,19 @@ class BoundedPaginator(Paginator):
         return settings.PORTAL_LIST_MAX_ROWS
 
     @cached_property
-    def count(self) -> int:
+    def _queryset(self):
         queryset = _queryset_of(self.object_list)
-        if hasattr(queryset, "query"):
-            # COUNT over a LIMITed subquery stops after max_rows + 1 rows.
-            return queryset.order_by()[: self.max_rows + 1].count()
-        return super().count
+        return queryset if hasattr(queryset, "query") else None
+
+    @cached_property
+    def _ids(self) -> list:
+        return list(self._queryset.values_list("pk", flat=True)[: self.max_rows + 1])
+
+    @cached_property
+    def count(self) -> int:
+        if self._queryset is None:
+            return super().count
+        return len(self._ids)
 
     @property
     def is_capped(self) -> bool:
@@ -38,3 +53,21 @@ class BoundedPaginator(Paginator):
         if shown == 0 and not self.allow_empty_first_page:
             return 0
         return max(1, -(-shown // self.per_page))
+
+    def page(self, number) -> Page:
+        if self._queryset is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self._ids[bottom : min(bottom + self.per_page, self.max_rows)]
+        rows = self._queryset.order_by().in_bulk(ids)
+        records = [rows[pk] for pk in ids if pk in rows]
+        return Page(self._as_rows(records), number, self)
+
+    def _as_rows(self, records: list):
+        """Records in the container the caller paginated (django-tables2 rows or a list)."""
+        if isinstance(self.object_list, BoundRows):
+            data = TableData.from_data(records)
+            data.set_table(self.object_list.table)
+            return BoundRows(data=data, table=self.object_list.table)
+        return records
