@@ -3,11 +3,13 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from laichau_nsc.filters import PortalFilterSet
+
 from .choices import EnterpriseStatus, LegalForm, MembershipState, SizeClass
 from .models import AdministrativeUnit, Enterprise, Membership, Sector
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(PortalFilterSet):
     """Filters of the enterprise list; the export uses the same set, so both show the same rows."""
 
     q = django_filters.CharFilter(
@@ -70,7 +72,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(is_archived=False)
 
 
-class MembershipFilterSet(django_filters.FilterSet):
+class MembershipFilterSet(PortalFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("Trạng thái"), choices=MembershipState.choices, empty_label=_("Tất cả")
     )

@@ -40,6 +40,7 @@ class EnterpriseListView(ObjectListView):
     filterset_class = EnterpriseFilterSet
     table_class = EnterpriseTable
     template_name = "enterprises/enterprise_list.html"
+    results_template = "enterprises/htmx/enterprise_table.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("admin_unit", "sector")

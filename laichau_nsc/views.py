@@ -51,7 +51,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     paginator_class = BoundedPaginator
     table_pagination: ClassVar[dict] = {"per_page": 50}
     per_page_choices: ClassVar[tuple[int, ...]] = (20, 50, 100)
-    partial_template_name = "generic/htmx/table.html"
+    #: The results part of the page: rendered inside the list page, and alone for htmx.
+    results_template = "generic/htmx/table.html"
     # A FilterSet with errors shows no rows rather than everything.
     strict = True
 
@@ -67,12 +68,13 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_template_names(self) -> list[str]:
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return [self.partial_template_name]
+            return [self.results_template]
         return super().get_template_names()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["per_page_choices"] = self.per_page_choices
+        context["results_template"] = self.results_template
         return context
 
 
