@@ -85,3 +85,11 @@ def test_postgresql_search_uses_the_trigram_index(tea):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "enterprise_search_trgm" in plan, plan
+
+
+@pytest.mark.django_db
+def test_long_phrase_matches_whole_phrase_only(tea):
+    long_name = "Công ty TNHH Chè Tam Đường"
+    EnterpriseFactory(name="Công ty TNHH Mật ong Tam Đường")  # shares the phrase's tail
+    assert list(Enterprise.objects.search(long_name)) == [tea]
+    assert list(Enterprise.objects.search("cong ty tnhh che tam duong")) == [tea]
