@@ -1,7 +1,10 @@
 from typing import ClassVar
 from urllib.parse import parse_qs
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -260,6 +263,22 @@ class AccountRequestView(FormView):
         if request.user.is_authenticated:
             return redirect("home")
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Each granted request creates an account: a few an hour from one address is plenty.
+        key = f"account-request:{get_client_ip_address(request) or '-'}"
+        if cache.get(key, 0) >= settings.PORTAL_ACCOUNT_REQUESTS_PER_HOUR:
+            form = self.get_form()
+            form.add_error(
+                None,
+                _("Đã có quá nhiều yêu cầu từ máy này. Vui lòng thử lại sau một giờ."),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:
+            cache.add(key, 0, timeout=3600)
+            cache.incr(key)
+        return response
 
     def form_valid(self, form) -> HttpResponse:
         data = form.cleaned_data

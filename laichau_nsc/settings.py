@@ -249,6 +249,8 @@ PORTAL_DEPARTMENT_NAME = env("PORTAL_DEPARTMENT_NAME", default="Sở Khoa học 
 # Lists stop counting and paging past this many rows; searching narrows further.
 # Where users reach the portal, for links in e-mails (no trailing slash).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Account requests granted to one address per hour (each creates a login).
+PORTAL_ACCOUNT_REQUESTS_PER_HOUR = env.int("PORTAL_ACCOUNT_REQUESTS_PER_HOUR", default=5)
 PORTAL_LIST_MAX_ROWS = env.int("PORTAL_LIST_MAX_ROWS", default=1000)
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=200_000)
 

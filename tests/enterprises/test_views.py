@@ -430,3 +430,18 @@ def test_applicant_is_told_the_decision_by_mail(
         assert "Không xác minh được" in message.body
     else:
         assert "/tai-khoan/dang-nhap/" in message.body
+
+
+@pytest.mark.django_db
+def test_account_requests_from_one_address_are_limited(client, enterprise_a, settings):
+    settings.PORTAL_ACCOUNT_REQUESTS_PER_HOUR = 2
+    url = reverse("enterprises:account_request")
+    for n in range(2):
+        data = account_request(
+            enterprise_a.tax_code, username=f"nguoi{n}", email=f"n{n}@example.vn"
+        )
+        assert client.post(url, data).status_code == 302
+    third = client.post(url, account_request(enterprise_a.tax_code, username="nguoi3"))
+    assert third.status_code == 429
+    assert "quá nhiều yêu cầu" in third.text
+    assert Membership.objects.count() == 2
