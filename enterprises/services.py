@@ -371,6 +371,18 @@ def export_job_run(*, job_id: str) -> None:
         )
 
 
+def export_files_purge(*, older_than_days: int = 7) -> int:
+    """Delete export files older than ``older_than_days``; the job rows stay as a record of
+    who exported what and when. Returns how many files were deleted."""
+    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+    purged = 0
+    for job in ExportJob.objects.filter(created_at__lt=cutoff).exclude(file=""):
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        purged += 1
+    return purged
+
+
 def _build_export(job: ExportJob) -> tuple[int, io.IOBase]:
     from .selectors import enterprise_export_rows
 

@@ -18,3 +18,9 @@ def export_enterprises(job_id: str) -> None:
 def notify_membership_decision(membership_id: int) -> None:
     """Tell the applicant what an officer decided (retried while the mail server is away)."""
     services.membership_notify(membership_id=membership_id)
+
+
+@shared_task(name="enterprises.purge_old_exports")
+def purge_old_exports() -> int:
+    """Nightly (celery beat): export files are kept for a week."""
+    return services.export_files_purge(older_than_days=7)

@@ -1,4 +1,5 @@
 import datetime
+import os
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -131,3 +132,33 @@ def test_website_without_scheme_means_https(officer, enterprise_b):
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["website"] == "https://htxtanuyen.vn"
+
+
+def test_old_export_files_are_purged_and_job_rows_kept(officer, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from enterprises.models import ExportJob
+
+    with django_capture_on_commit_callbacks(execute=True):
+        old = services.export_job_create(user=officer, fmt="csv", params={})
+        new = services.export_job_create(user=officer, fmt="csv", params={})
+    ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    old.refresh_from_db()
+    old_path = old.file.path
+
+    assert services.export_files_purge(older_than_days=7) == 1
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.state, old.file.name) == ("done", "")
+    assert not os.path.exists(old_path)
+    assert new.file.name
+
+
+def test_purge_is_scheduled_nightly_in_the_database(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="enterprises.purge_old_exports")
+    assert (task.crontab.hour, task.crontab.minute) == ("2", "0")
+    assert str(task.crontab.timezone) == "Asia/Ho_Chi_Minh"
