@@ -58,7 +58,8 @@ class EnterpriseFilterSet(PortalFilterSet):
     def __init__(self, data=None, *args, **kwargs):
         # Archived records are hidden unless asked for, also on the first, unfiltered visit.
         data = QueryDict(mutable=True) if data is None else data.copy()
-        data.setdefault("archived", "no")
+        if not data.get("archived"):
+            data["archived"] = "no"
         super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset, name: str, value: str):

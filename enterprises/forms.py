@@ -5,8 +5,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laichau_nsc.text import nfc
-
 from .choices import ExportFormat
 from .models import AdministrativeUnit, Enterprise, Sector
 from .validators import normalize_tax_code, validate_tax_code
@@ -110,9 +108,6 @@ class EnterpriseForm(VersionedForm):
                 },
             )
         return code
-
-    def clean_name(self) -> str:
-        return nfc(self.cleaned_data["name"].strip())
 
 
 class EnterpriseContactForm(VersionedForm):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from laichau_nsc.querysets import ScopedQuerySet
-from laichau_nsc.text import fold, nfc
+from laichau_nsc.text import fold, single_line
 
 from .choices import (
     ClassificationVersion,
@@ -148,7 +148,8 @@ class EnterpriseQuerySet(ScopedQuerySet):
         if len(folded) <= SEARCH_INDEXED_TAIL:
             return self.filter(search_text__contains=folded)
         tail = folded[-SEARCH_INDEXED_TAIL:]
-        tail = tail.split(" ", 1)[1] if " " in tail[1:] else tail  # start at a word
+        word_start = tail.split(" ", 1)[1] if " " in tail[1:] else tail
+        tail = word_start if len(word_start) >= 3 else tail  # start at a word if one is left
         return self.filter(search_text__contains=tail).filter(
             GreaterThan(StrIndex("search_text", Value(folded)), 0)
         )
@@ -231,6 +232,16 @@ class Enterprise(models.Model):
         "employees",
     )
 
+    # Free-text fields cleaned of control characters and stored composed (NFC).
+    TEXT_FIELDS = (
+        "name",
+        "short_name",
+        "address",
+        "representative",
+        "representative_title",
+        "phone",
+    )
+
     class Meta:
         verbose_name = _("doanh nghiệp")
         verbose_name_plural = _("doanh nghiệp")
@@ -263,8 +274,8 @@ class Enterprise(models.Model):
 
     def clean(self) -> None:
         self.tax_code = normalize_tax_code(self.tax_code)
-        for field in ("name", "short_name", "address", "representative"):
-            setattr(self, field, nfc(getattr(self, field).strip()))
+        for field in self.TEXT_FIELDS:
+            setattr(self, field, single_line(getattr(self, field)))
         if is_personal_id(self.tax_code) and self.legal_form not in (
             LegalForm.HOUSEHOLD,
             LegalForm.ESTABLISHMENT,

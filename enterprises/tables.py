@@ -28,11 +28,21 @@ class EnterpriseTable(tables.Table):
 
 
 class MembershipTable(tables.Table):
-    full_name = tables.Column(verbose_name=_("Người đăng ký"))
-    enterprise = tables.Column(linkify=True, verbose_name=_("Doanh nghiệp"))
-    user = tables.Column(accessor="user__username", verbose_name=_("Tên đăng nhập"))
-    requested_at = tables.DateTimeColumn(verbose_name=_("Đăng ký lúc"), format="d/m/Y H:i")
-    state = tables.Column(verbose_name=_("Trạng thái"))
+    """Every sortable column ends its ordering with the key, so pages never overlap."""
+
+    full_name = tables.Column(verbose_name=_("Người đăng ký"), order_by=("full_name", "pk"))
+    enterprise = tables.Column(
+        linkify=True, verbose_name=_("Doanh nghiệp"), order_by=("enterprise__name", "pk")
+    )
+    user = tables.Column(
+        accessor="user__username", verbose_name=_("Tên đăng nhập"), order_by=("user__username",)
+    )
+    phone = tables.Column(verbose_name=_("Điện thoại"), order_by=("phone", "pk"))
+    email = tables.Column(verbose_name=_("Thư điện tử"), order_by=("email", "pk"))
+    requested_at = tables.DateTimeColumn(
+        verbose_name=_("Đăng ký lúc"), format="d/m/Y H:i", order_by=("requested_at", "pk")
+    )
+    state = tables.Column(verbose_name=_("Trạng thái"), order_by=("state", "pk"))
     actions = tables.TemplateColumn(
         template_name="enterprises/inc/membership_actions.html",
         verbose_name=_("Xử lý"),
@@ -44,3 +54,4 @@ class MembershipTable(tables.Table):
         fields = ("full_name", "enterprise", "user", "phone", "email", "requested_at", "state")
         attrs = {"class": "table table-sm align-middle"}
         empty_text = _("Không có yêu cầu nào.")
+        order_by = ("-requested_at",)

@@ -12,6 +12,7 @@ from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -72,7 +73,8 @@ def _xlsx_cell(sheet, value):
         cell.number_format = "dd/mm/yyyy"
         return cell
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=value)
+        # Control characters cannot be stored in XLSX; one would fail the whole export.
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
     return value

@@ -10,6 +10,16 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def single_line(text: str) -> str:
+    """NFC, without control or invisible format characters, trimmed: safe in any document.
+
+    A pasted escape or zero-width character would otherwise break an XLSX export or make two
+    equal-looking names differ.
+    """
+    composed = nfc(text)
+    return "".join(c for c in composed if unicodedata.category(c)[0] != "C").strip()
+
+
 def fold(text: str | None) -> str:
     """Case- and diacritic-blind form of ``text`` for search: "Tam Đường" → "tam duong".
 

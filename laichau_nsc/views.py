@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -67,9 +68,16 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         return options
 
     def get_template_names(self) -> list[str]:
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+        htmx = self.request.htmx
+        # The back button may ask htmx to restore a page it no longer caches: that needs all of it.
+        if htmx and not htmx.boosted and not htmx.history_restore_request:
             return [self.results_template]
         return super().get_template_names()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -90,6 +98,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
     context = home_context(user=request.user, role=role)
     return render(request, f"home/{role.value}.html", context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's own page is English and its inline style breaks under our CSP."""
+    message = _(
+        "Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ. Vui lòng tải lại trang rồi gửi lại."
+    )
+    return render(request, "403.html", {"reason": message}, status=403)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
