@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from laichau_nsc.roles import Role
 
@@ -131,11 +132,23 @@ def _display(field: str, value: Any, names: dict[tuple[str, Any], str]) -> Any:
     if value is None or value == "":
         return ""
     model_field = Enterprise._meta.get_field(field)
-    if model_field.choices:
-        return dict(model_field.flatchoices).get(value, value)
     if model_field.is_relation:
         return names.get((field, value), value)
-    return value
+    return readable(field, value)
+
+
+def readable(field: str, value: Any) -> str:
+    """A field's value as a person reads it: choice labels, names, Có/Không, dd/mm/yyyy."""
+    if value is None or value == "":
+        return ""
+    model_field = Enterprise._meta.get_field(field)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("Có") if value else gettext("Không")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
 
 
 def home_context(*, user, role: Role) -> dict[str, Any]:

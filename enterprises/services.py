@@ -7,6 +7,7 @@ transaction, validates with ``full_clean`` and records who acted.
 import datetime
 import io
 import logging
+import os
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,14 @@ from laichau_nsc.mail import send_templated_mail
 from laichau_nsc.roles import Role
 
 from .choices import ExportFormat, JobState, MembershipState
-from .models import AdministrativeUnit, Enterprise, ExportJob, Membership, UnitAssignment
+from .models import (
+    AdministrativeUnit,
+    Enterprise,
+    ExportJob,
+    Membership,
+    UnitAssignment,
+    export_upload_to,
+)
 from .validators import normalize_tax_code
 
 logger = logging.getLogger(__name__)
@@ -123,8 +131,8 @@ def _move_unit(
 ) -> None:
     """Close the current period and open one for the new unit.
 
-    When the new unit only came into being later than the current period started (a merger),
-    the change takes effect on the new unit's first day; otherwise (a move) today.
+    When the old unit has ceased to exist (it merged into others), the enterprise belonged to
+    the new unit from the day after; otherwise it moved today.
     """
     today = timezone.localdate()
     current = (
@@ -133,18 +141,8 @@ def _move_unit(
         .first()
     )
     start = today
-    merged_later = (
-        new_unit is not None
-        and new_unit.valid_from is not None
-        and new_unit.valid_from <= today
-        and (
-            current is None
-            or current.valid_from is None
-            or current.valid_from < new_unit.valid_from
-        )
-    )
-    if merged_later:
-        start = new_unit.valid_from
+    if old_unit is not None and old_unit.valid_to is not None and old_unit.valid_to < today:
+        start = old_unit.valid_to + datetime.timedelta(days=1)
     if current is not None:
         if current.valid_from and current.valid_from >= start:
             # Corrected on the day it started: the old period never really existed.
@@ -355,8 +353,7 @@ def export_job_run(*, job_id: str) -> None:
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     try:
         row_count, content = _build_export(job)
-        if job.file:
-            job.file.delete(save=False)  # a half-finished run's file must not linger
+        _remove_earlier_files(job)
         name = f"doanh-nghiep-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.format}"
         job.file.save(name, File(content), save=False)
         ExportJob.objects.filter(pk=job.pk).update(
@@ -369,6 +366,16 @@ def export_job_run(*, job_id: str) -> None:
             error=f"{type(exc).__name__}: {exc}"[:2000],
             finished_at=timezone.now(),
         )
+
+
+def _remove_earlier_files(job: ExportJob) -> None:
+    """A run whose worker died may have written its file without recording it: a re-run
+    replaces whatever is in the job's folder instead of leaving it behind."""
+    storage = job.file.storage
+    folder = os.path.dirname(export_upload_to(job, "x"))
+    if storage.exists(folder):
+        for name in storage.listdir(folder)[1]:
+            storage.delete(f"{folder}/{name}")
 
 
 def export_files_purge(*, older_than_days: int = 7) -> int:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -89,7 +89,7 @@ class EnterpriseCreateView(RoleRequiredMixin, CreateView):
         try:
             self.object = services.enterprise_create(data=data, user=self.request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã thêm doanh nghiệp “%s”.") % self.object.name)
         return redirect(self.object)
@@ -115,20 +115,52 @@ class EnterpriseEditView(ScopedMixin, UpdateView):
         except services.EditConflictError as conflict:
             return self.conflict_response(form, conflict)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu thay đổi."))
         return redirect(self.object)
 
+    def form_invalid(self, form):
+        if "version" in form.errors:
+            # A tampered or truncated page: start again from the record as it is now.
+            notice = _(
+                "Không xác định được bản hồ sơ bạn đã mở. Đã tải lại bản hiện tại; vui lòng "
+                "nhập lại thay đổi."
+            )
+            form = self.get_form_class()(instance=self.object)
+            context = self.get_context_data(form=form, form_notice=notice)
+            return self.render_to_response(context, status=409)
+        return super().form_invalid(form)
+
     def conflict_response(self, form, conflict: services.EditConflictError) -> HttpResponse:
-        # Keep what the user typed; carry the current version so saving again is a
-        # deliberate choice made after seeing the other person's changes.
+        """Re-show the form on the current record, keeping what the user changed.
+
+        A field the user left as it was when they opened the form takes the other person's
+        new value, so saving again overwrites only what this user meant to change.
+        """
         data = form.data.copy()
         data["version"] = conflict.current.version
+        for change in conflict.changes:
+            untouched = form.cleaned_data.get(change.field) == change.old
+            if change.field in form.fields and untouched:
+                data[change.field] = _form_value(form.fields[change.field], change.new)
         form = self.get_form_class()(data=data, instance=conflict.current)
         form.is_valid()
-        context = self.get_context_data(form=form, conflict=conflict)
+        shown = [
+            (c.label, selectors.readable(c.field, c.old), selectors.readable(c.field, c.new))
+            for c in conflict.changes
+        ]
+        context = self.get_context_data(form=form, conflict=conflict, conflict_changes=shown)
         return self.render_to_response(context, status=409)
+
+
+def _form_value(field, value) -> str:
+    """A model value as the form's widget posts it (a key for a choice of records)."""
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    if value is None:
+        return ""
+    return str(field.widget.format_value(value))
 
 
 class EnterpriseUpdateView(EnterpriseEditView):
@@ -265,20 +297,18 @@ class AccountRequestView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # Each granted request creates an account: a few an hour from one address is plenty.
+        # Each granted request creates a login, and each attempt tells whether a tax code is
+        # registered: every attempt counts, counted before it is processed.
         key = f"account-request:{get_client_ip_address(request) or '-'}"
-        if cache.get(key, 0) >= settings.PORTAL_ACCOUNT_REQUESTS_PER_HOUR:
+        cache.add(key, 0, timeout=3600)
+        if cache.incr(key) > settings.PORTAL_ACCOUNT_REQUESTS_PER_HOUR:
             form = self.get_form()
             form.add_error(
                 None,
                 _("Đã có quá nhiều yêu cầu từ máy này. Vui lòng thử lại sau một giờ."),
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 302:
-            cache.add(key, 0, timeout=3600)
-            cache.incr(key)
-        return response
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form) -> HttpResponse:
         data = form.cleaned_data
@@ -324,9 +354,11 @@ class MembershipListView(ObjectListView):
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        if kwargs["data"] is None:
-            # The queue opens on what is waiting for a decision.
-            kwargs["data"] = {"state": MembershipState.REQUESTED}
+        # The queue shows what waits for a decision unless another state (or "all", an empty
+        # choice) is asked for, also while sorting and paging.
+        data = QueryDict(mutable=True) if kwargs["data"] is None else kwargs["data"].copy()
+        data.setdefault("state", MembershipState.REQUESTED)
+        kwargs["data"] = data
         return kwargs
 
 

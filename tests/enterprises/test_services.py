@@ -4,9 +4,10 @@ import os
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils import timezone
 
 from enterprises import selectors, services
-from enterprises.models import Enterprise, UnitAssignment
+from enterprises.models import Enterprise, UnitAssignment, export_upload_to
 from tests.enterprises.factories import AdministrativeUnitFactory, EnterpriseFactory
 
 DISTRICT_END = datetime.date(2025, 6, 30)
@@ -162,3 +163,41 @@ def test_purge_is_scheduled_nightly_in_the_database(db):
     task = PeriodicTask.objects.get(task="enterprises.purge_old_exports")
     assert (task.crontab.hour, task.crontab.minute) == ("2", "0")
     assert str(task.crontab.timezone) == "Asia/Ho_Chi_Minh"
+
+
+def test_a_plain_move_starts_today_even_into_a_younger_unit(officer):
+    founded = datetime.date(2005, 3, 1)
+    old = AdministrativeUnitFactory(name="Huyện X", level="district", valid_from=None)
+    new = AdministrativeUnitFactory(
+        name="Huyện Y", level="district", valid_from=datetime.date(2009, 1, 1)
+    )
+    enterprise = EnterpriseFactory(admin_unit=old, founded_on=founded)
+    UnitAssignment.objects.create(enterprise=enterprise, unit=old, valid_from=founded)
+    services.enterprise_update(
+        enterprise_id=enterprise.pk, data={"admin_unit": new}, version=1, user=officer
+    )
+    today = timezone.localdate()
+    periods = list(
+        UnitAssignment.objects.filter(enterprise=enterprise)
+        .order_by("valid_from")
+        .values_list("unit__name", "valid_from", "valid_to")
+    )
+    assert periods == [
+        ("Huyện X", founded, today - datetime.timedelta(days=1)),
+        ("Huyện Y", today, None),
+    ]
+
+
+def test_rerun_of_an_abandoned_export_leaves_one_file(officer, settings):
+    from enterprises.models import ExportJob
+
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    job = ExportJob.objects.create(user=officer, format="csv", state="running", started_at=long_ago)
+    folder = os.path.join(settings.MEDIA_ROOT, os.path.dirname(export_upload_to(job, "x")))
+    os.makedirs(folder)
+    with open(os.path.join(folder, "doanh-nghiep-do-dang.csv"), "w") as orphan:
+        orphan.write("half")  # the dead worker's file, never recorded in the row
+    services.export_job_run(job_id=str(job.pk))
+    job.refresh_from_db()
+    assert job.state == "done"
+    assert os.listdir(folder) == [os.path.basename(job.file.name)]

@@ -165,12 +165,13 @@ def test_second_of_two_concurrent_edits_is_refused_with_the_changes(officer, ent
     assert enterprise_b.address == ""
 
     # Having seen the changes, saving again (with the version the page now carries) works.
-    retry = client_for(officer).post(
-        url, {**loaded, "address": "Bản Nà Ngò, xã Tân Uyên", "version": enterprise_b.version}
-    )
+    # The form shown with the conflict already carries the other officer's phone.
+    assert second.context["form"]["phone"].value() == "0213 3876 543"
+    retry = client_for(officer).post(url, second.context["form"].data)
     assert retry.status_code == 302
     enterprise_b.refresh_from_db()
     assert enterprise_b.address == "Bản Nà Ngò, xã Tân Uyên"
+    assert enterprise_b.phone == "0213 3876 543"  # not overwritten by the stale copy
 
 
 @pytest.mark.django_db
@@ -445,3 +446,75 @@ def test_account_requests_from_one_address_are_limited(client, enterprise_a, set
     assert third.status_code == 429
     assert "quá nhiều yêu cầu" in third.text
     assert Membership.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "1.5"])
+def test_missing_or_bad_version_reloads_the_record_and_saves_nothing(
+    officer, enterprise_b, version
+):
+    data = form_data(enterprise_b, phone="0999")
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    url = reverse("enterprises:enterprise_update", args=[enterprise_b.pk])
+    response = client_for(officer).post(url, data)
+    assert response.status_code == 409
+    assert "Không xác định được bản hồ sơ" in response.text
+    assert response.context["form"].initial["version"] == enterprise_b.version
+    enterprise_b.refresh_from_db()
+    assert enterprise_b.phone == ""
+
+
+@pytest.mark.django_db
+def test_membership_queue_keeps_showing_pending_while_sorting(officer, enterprise_a):
+    from tests.enterprises.factories import MembershipFactory
+
+    MembershipFactory(enterprise=enterprise_a, state="requested", full_name="Người Chờ Duyệt")
+    MembershipFactory(enterprise=enterprise_a, state="refused", full_name="Người Bị Từ Chối")
+    client = client_for(officer)
+    for params in ({}, {"sort": "full_name"}, {"page": "1"}):
+        text = client.get(reverse("enterprises:membership_list"), params).text
+        assert "Người Chờ Duyệt" in text
+        assert "Người Bị Từ Chối" not in text
+    everything = client.get(reverse("enterprises:membership_list"), {"state": ""}).text
+    assert "Người Bị Từ Chối" in everything
+
+
+@pytest.mark.django_db
+def test_empty_archived_parameter_still_hides_archived(officer):
+    EnterpriseFactory(name="Doanh nghiệp cũ", is_archived=True)
+    assert "Doanh nghiệp cũ" not in client_for(officer).get(LIST, {"archived": ""}).text
+
+
+@pytest.mark.django_db
+def test_htmx_history_restore_gets_the_whole_page(officer):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client_for(officer).get(LIST, headers=headers)
+    assert "<html" in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_control_characters_are_removed_and_exports_still_work(
+    ent_b, enterprise_b, officer, django_capture_on_commit_callbacks
+):
+    url = reverse("enterprises:enterprise_contact_update", args=[enterprise_b.pk])
+    client_for(ent_b).post(url, {"address": "Bản A\x1bB\u200b", "version": enterprise_b.version})
+    enterprise_b.refresh_from_db()
+    assert enterprise_b.address == "Bản AB"
+    Enterprise.objects.filter(pk=enterprise_b.pk).update(representative="Lò\x07 Văn")  # legacy row
+    job, content = run_export(client_for(officer), "xlsx", "", django_capture_on_commit_callbacks)
+    assert job.row_count == 1
+    assert load_workbook(io.BytesIO(content)).active["J2"].value == "Lò Văn"
+
+
+@pytest.mark.django_db
+def test_csrf_failure_page_is_vietnamese(officer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "canbo", "password": "x"})
+    assert response.status_code == 403
+    assert "Phiên làm việc đã hết hạn" in response.text
