@@ -57,6 +57,11 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     # A FilterSet with errors shows no rows rather than everything.
     strict = True
 
+    def get_table_kwargs(self) -> dict:
+        # django-tables2 would take any ?per_page= from the URL, after our clamping below: point
+        # it at a parameter nobody sends, so only the offered sizes apply.
+        return {**super().get_table_kwargs(), "per_page_field": "per_page_set_by_view"}
+
     def get_table_pagination(self, table):
         options = {**self.table_pagination, "paginator_class": self.paginator_class}
         try:

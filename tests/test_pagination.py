@@ -46,3 +46,12 @@ def test_deepest_page_holds_the_last_rows_within_the_bound(officer, db, settings
         client_for(officer).get(LIST, {"per_page": 20, "page": 99}).context["table"].page.number
         == 3
     )
+
+
+@pytest.mark.django_db
+def test_rows_per_page_can_be_chosen_from_the_offered_sizes_only(officer, db):
+    EnterpriseFactory.create_batch(25)
+    client = client_for(officer)
+    assert client.get(LIST, {"per_page": 20}).context["table"].paginator.per_page == 20
+    assert client.get(LIST, {"per_page": 7}).context["table"].paginator.per_page == 50
+    assert "Số dòng mỗi trang" in client.get(LIST).text

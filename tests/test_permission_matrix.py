@@ -4,6 +4,7 @@ A URL pattern without a row fails ``test_every_url_has_expectations``: a view ca
 without saying who may see it. Objects belong to enterprise B, so the user of A gets a 404.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -89,6 +90,25 @@ EXPECTATIONS: dict[str, Row] = {
 }
 
 
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"\son[a-z]+=", re.IGNORECASE)
+
+
+def assert_csp_clean(html: str) -> None:
+    """The Content-Security-Policy allows only our own files: no inline code or styles."""
+    for pattern in (INLINE_SCRIPT, INLINE_STYLE, INLINE_HANDLER):
+        match = pattern.search(html)
+        assert match is None, html[max(0, match.start() - 80) : match.end() + 80]
+
+
+def test_csp_check_catches_inline_code():
+    for html in ('<p style="x">', "<script>alert(1)</script>", '<a onclick="x()">'):
+        with pytest.raises(AssertionError):
+            assert_csp_clean(html)
+    assert_csp_clean('<script src="/static/a.js"></script><p class="x">')
+
+
 def url_names(patterns=None, namespace: str = "") -> Iterator[str]:
     """Every named URL of the project, namespaced (``enterprises:enterprise_list``).
 
@@ -148,6 +168,8 @@ def test_permission_matrix(name, persona, personas, world):
     response = personas[persona].client.get(url)
     expected = getattr(row, persona)
     assert response.status_code == expected, f"{persona} GET {url}"
+    if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+        assert_csp_clean(response.content.decode())
     # A page that signed-in users open but anonymous visitors cannot sends them to log in.
     if persona == "anonymous" and expected == ANON_LOGIN and row.officer != ANON_LOGIN:
         assert response["Location"].startswith(reverse("login")), response["Location"]
