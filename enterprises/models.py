@@ -11,6 +11,7 @@ from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -123,7 +124,9 @@ class Sector(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} – {self.name}"
+        # English pages show the ISIC title where the classification file gives one.
+        name = self.name_en if self.name_en and get_language() == "en" else self.name
+        return f"{self.code} – {name}"
 
 
 class EnterpriseQuerySet(ScopedQuerySet):
