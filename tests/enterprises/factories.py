@@ -1,29 +1,24 @@
 import datetime
+from collections.abc import Iterator
 
 import factory
-from stdnum.vn import mst
 
 from enterprises.choices import LegalForm, MembershipState
 from enterprises.models import AdministrativeUnit, Enterprise, Membership, Sector
+from enterprises.synthetic.taxcodes import tax_codes
 from tests.factories import UserFactory
 
 _VALID_CODES: dict[str, list[str]] = {}
+_CODE_STREAMS: dict[str, Iterator[str]] = {}
 
 
 def valid_tax_code(serial: int, prefix: str = "62") -> str:
-    """The ``serial``-th (from 0) valid 10-digit tax code under ``prefix``.
-
-    About one number in eleven has no check digit (the sum leaves remainder 10); the tax
-    authority never issues those, so they are skipped.
-    """
+    """The ``serial``-th (from 0) valid 10-digit tax code under ``prefix``, from the same
+    generator the synthetic data uses (it skips numbers that have no check digit)."""
     codes = _VALID_CODES.setdefault(prefix, [])
-    number = int(codes[-1][len(prefix) : 9]) + 1 if codes else 1
+    stream = _CODE_STREAMS.setdefault(prefix, tax_codes({}, (prefix,)))
     while len(codes) <= serial:
-        nine = f"{prefix}{number:07d}"
-        code = nine + mst.calc_check_digit(nine)
-        if mst.is_valid(code):
-            codes.append(code)
-        number += 1
+        codes.append(next(stream))
     return codes[serial]
 
 
