@@ -244,7 +244,7 @@ def _queue_notification(membership_id: int) -> None:
 def membership_notify(*, membership_id: int) -> None:
     """E-mail the applicant the decision on their account request."""
     membership = Membership.objects.select_related("enterprise", "user").get(pk=membership_id)
-    login_url = f"{settings.PORTAL_BASE_URL}{reverse('login')}"
+    login_url = f"{settings.SITE_URL}{reverse('login')}"
     send_templated_mail(
         template="enterprises/email/membership_decided",
         to=[membership.email],

@@ -252,8 +252,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 PORTAL_PROVINCE_NAME = env("PORTAL_PROVINCE_NAME", default="Lai Châu")
 PORTAL_DEPARTMENT_NAME = env("PORTAL_DEPARTMENT_NAME", default="Sở Khoa học và Công nghệ")
 # Lists stop counting and paging past this many rows; searching narrows further.
-# Where users reach the portal, for links in e-mails (no trailing slash).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The address the portal is served on, for links in e-mails, printed documents and command
+# output (no trailing slash). PORTAL_BASE_URL is its older name, still read.
+SITE_URL = env("SITE_URL", default=env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")).rstrip(
+    "/"
+)
 # Account-request attempts accepted from one address per hour (each success creates a login).
 PORTAL_ACCOUNT_REQUESTS_PER_HOUR = env.int("PORTAL_ACCOUNT_REQUESTS_PER_HOUR", default=10)
 PORTAL_LIST_MAX_ROWS = env.int("PORTAL_LIST_MAX_ROWS", default=1000)

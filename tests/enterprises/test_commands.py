@@ -290,6 +290,14 @@ def test_seed_demo_prints_the_address_and_the_logins(seeded):
     assert DEMO_PASSWORD in seeded
 
 
+def test_seed_demo_prints_the_address_the_portal_is_served_on(db, settings):
+    # make run with PORT=8101 sets SITE_URL=http://127.0.0.1:8101
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    printed = run("seed_demo")
+    assert "http://127.0.0.1:8101/" in printed
+    assert ":8000" not in printed
+
+
 @pytest.mark.parametrize(
     ("username", "groups"),
     [

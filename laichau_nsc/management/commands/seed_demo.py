@@ -14,6 +14,7 @@ import datetime
 import zlib
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -38,7 +39,6 @@ from laichau_nsc.roles import Role
 
 User = get_user_model()
 
-URL = "http://127.0.0.1:8000"
 DEMO_PASSWORD = "NSC@2026demo"  # noqa: S105 - the documented demo password, printed at the end
 LAI_CHAU_MST_PREFIX = "62"  # tax codes issued in Lai Châu start with the province's 62
 DISTRICTS_END = datetime.date(2025, 6, 30)
@@ -385,14 +385,14 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Cổng thông tin: {URL}"))
+        self.stdout.write(self.style.SUCCESS(f"Cổng thông tin: {settings.SITE_URL}"))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}):")
         rows = [
             ("canbo", "cán bộ Sở KH&CN"),
             ("lanhdao", "lãnh đạo"),
             ("doanhnghiep", f"doanh nghiệp A – {DEMO_A_NAME} ({DEMO_A_TAX_CODE})"),
             ("doanhnghiep2", f"doanh nghiệp B – {DEMO_B_NAME} ({DEMO_B_TAX_CODE})"),
-            ("admin", f"quản trị hệ thống ({URL}{reverse('admin:index')})"),
+            ("admin", f"quản trị hệ thống ({settings.SITE_URL}{reverse('admin:index')})"),
         ]
         for username, who in rows:
             self.stdout.write(f"  {username:<13} {who}")
