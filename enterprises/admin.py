@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from laichau_nsc.admin import JobAdmin
+
 from .models import AdministrativeUnit, Enterprise, ExportJob, Membership, Sector, UnitAssignment
 
 
@@ -47,7 +49,6 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
-    list_display = ("pk", "user", "format", "state", "row_count", "created_at")
+class ExportJobAdmin(JobAdmin):
+    list_display = ("pk", "user", "format", "state", "attempts", "row_count", "created_at")
     list_filter = ("state", "format")
-    raw_id_fields = ("user",)

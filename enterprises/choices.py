@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from laichau_nsc.models import JobState  # noqa: F401  (jobs of every app share its states)
+
 
 class UnitLevel(models.TextChoices):
     PROVINCE = "province", _("Tỉnh/Thành phố")
@@ -58,13 +60,6 @@ class MembershipState(models.TextChoices):
     APPROVED = "approved", _("Đã duyệt")
     REFUSED = "refused", _("Bị từ chối")
     REVOKED = "revoked", _("Đã thu hồi")
-
-
-class JobState(models.TextChoices):
-    QUEUED = "queued", _("Đang chờ")
-    RUNNING = "running", _("Đang chạy")
-    DONE = "done", _("Hoàn thành")
-    FAILED = "failed", _("Lỗi")
 
 
 class ExportFormat(models.TextChoices):

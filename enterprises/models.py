@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from laichau_nsc.models import JobModel
 from laichau_nsc.querysets import ScopedQuerySet
 from laichau_nsc.text import fold, single_line
 
@@ -22,7 +23,6 @@ from .choices import (
     ClassificationVersion,
     EnterpriseStatus,
     ExportFormat,
-    JobState,
     LegalForm,
     MembershipRole,
     MembershipState,
@@ -413,11 +413,16 @@ class ExportJobQuerySet(models.QuerySet):
 
 
 def export_upload_to(job: "ExportJob", filename: str) -> str:
-    return f"exports/{job.created_at:%Y/%m}/{job.pk}/{filename}"
+    # One folder per try: a run that lost its lease never overwrites the file that is kept.
+    return f"{export_folder(job)}/{job.attempts}/{filename}"
 
 
-class ExportJob(models.Model):
-    """A list export built by a Celery task; its state lives here, not in the broker."""
+def export_folder(job: "ExportJob") -> str:
+    return f"exports/{job.created_at:%Y/%m}/{job.pk}"
+
+
+class ExportJob(JobModel):
+    """A list export built by the job runner; its state lives here, not in the broker."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -425,25 +430,49 @@ class ExportJob(models.Model):
     )
     format = models.CharField(_("định dạng"), max_length=5, choices=ExportFormat.choices)
     params = models.JSONField(_("điều kiện lọc"), default=dict, blank=True)
-    state = models.CharField(
-        _("trạng thái"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
-    )
     row_count = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
-    file = models.FileField(_("tệp"), upload_to=export_upload_to, blank=True)
-    error = models.TextField(_("lỗi"), blank=True)
-    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
-    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    file = models.FileField(_("tệp"), upload_to=export_upload_to, blank=True, max_length=200)
+
+    handler = "enterprises.services.export_job_build"
+    dedupe_while_open = True
+    pending_notice = _(
+        "Đã lưu yêu cầu xuất dữ liệu. Hệ thống xử lý nền đang tạm gián đoạn; tệp sẽ được tạo "
+        "tự động khi hệ thống hoạt động trở lại."
+    )
 
     objects = ExportJobQuerySet.as_manager()
 
-    class Meta:
+    class Meta(JobModel.Meta):
         verbose_name = _("tệp xuất dữ liệu")
         verbose_name_plural = _("tệp xuất dữ liệu")
         ordering = ["-created_at"]
+        constraints = [
+            # A double click finds the export already asked for, while it is being built.
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(state__in=["queued", "running"]) & ~Q(dedupe_key=""),
+                name="export_job_one_open_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} {self.created_at:%d/%m/%Y %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("enterprises:export_detail", args=[self.pk])
+
+    def discard(self, result: dict) -> None:
+        if result.get("file"):
+            self.file.storage.delete(result["file"])
+
+    def on_done(self, result: dict) -> None:
+        """Remove what earlier tries (whose workers died) left in the job's folder."""
+        storage, keep = self.file.storage, result.get("file")
+        top = export_folder(self)
+        if not storage.exists(top):
+            return
+        for attempt in storage.listdir(top)[0]:
+            for name in storage.listdir(f"{top}/{attempt}")[1]:
+                path = f"{top}/{attempt}/{name}"
+                if path != keep:
+                    storage.delete(path)

@@ -5,10 +5,12 @@ transaction, validates with ``full_clean`` and records who acted.
 """
 
 import datetime
+import hashlib
 import io
+import json
 import logging
-import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,24 +20,24 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from laichau_nsc import jobs
 from laichau_nsc.exports import write_csv, write_xlsx
-from laichau_nsc.mail import send_templated_mail
+from laichau_nsc.mail import queue_mail
 from laichau_nsc.roles import Role
 
-from .choices import ExportFormat, JobState, MembershipState
+from .choices import ExportFormat, MembershipState
 from .models import (
     AdministrativeUnit,
     Enterprise,
     ExportJob,
     Membership,
     UnitAssignment,
-    export_upload_to,
 )
 from .validators import normalize_tax_code
 
@@ -231,24 +233,17 @@ def _decide(membership_id: int, *, from_states: tuple[str, ...], to_state: str, 
     membership.reason = reason
     _as_user(membership, user)
     membership.save()
-    transaction.on_commit(lambda: _queue_notification(membership.pk))
+    _notify_decision(membership)
     return membership
 
 
-def _queue_notification(membership_id: int) -> None:
-    from .tasks import notify_membership_decision
-
-    notify_membership_decision.delay(membership_id)
-
-
-def membership_notify(*, membership_id: int) -> None:
-    """E-mail the applicant the decision on their account request."""
-    membership = Membership.objects.select_related("enterprise", "user").get(pk=membership_id)
-    login_url = f"{settings.SITE_URL}{reverse('login')}"
-    send_templated_mail(
+def _notify_decision(membership: Membership) -> None:
+    """Put the e-mail telling the applicant the decision in the outbox (same transaction)."""
+    queue_mail(
         template="enterprises/email/membership_decided",
         to=[membership.email],
-        context={"membership": membership, "login_url": login_url},
+        context={"membership": membership, "login_url": f"{settings.SITE_URL}{reverse('login')}"},
+        dedupe_key=f"membership:{membership.pk}:{membership.state}:{membership.decided_at:%s}",
     )
 
 
@@ -318,67 +313,31 @@ EXPORT_COLUMNS: tuple[tuple[str, Any], ...] = (
 )
 
 
-@transaction.atomic
 def export_job_create(*, user, fmt: str, params: dict[str, Any]) -> ExportJob:
-    """Queue an export of the enterprise list as filtered by ``params`` (the list's query)."""
-    from .tasks import export_enterprises
+    """Queue an export of the enterprise list as filtered by ``params`` (the list's query).
 
+    The same export asked for again while the first is still being built (a double click, a
+    second tab) is that first job.
+    """
     if fmt not in ExportFormat.values:
         raise ValidationError(_("Định dạng xuất không hợp lệ."))
-    job = ExportJob.objects.create(user=user, format=fmt, params=params)
-    transaction.on_commit(lambda: export_enterprises.delay(str(job.pk)))
-    return job
+    canonical = json.dumps(params, sort_keys=True, ensure_ascii=False)
+    key = hashlib.sha256(f"{user.pk}|{fmt}|{canonical}".encode()).hexdigest()
+    return jobs.submit(ExportJob, dedupe_key=key, user=user, format=fmt, params=params)
 
 
-def export_job_run(*, job_id: str) -> None:
-    """Build the file of an export job. Safe to run again: a finished job is left alone.
-
-    A job another worker is still building is left alone too. One marked running for longer
-    than the task time limit lost its worker (Redis redelivers only after the visibility
-    timeout, which is longer), so it is taken over.
-    """
-    now = timezone.now()
-    abandoned_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimed = (
-        ExportJob.objects.filter(pk=job_id)
-        .filter(
-            Q(state=JobState.QUEUED)
-            | Q(state=JobState.RUNNING, started_at__isnull=True)
-            | Q(state=JobState.RUNNING, started_at__lt=abandoned_before)
-        )
-        .update(state=JobState.RUNNING, started_at=now, error="")
-    )
-    if not claimed:
-        return
-    job = ExportJob.objects.select_related("user").get(pk=job_id)
-    try:
-        row_count, content = _build_export(job)
-        _remove_earlier_files(job)
-        name = f"doanh-nghiep-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.format}"
-        job.file.save(name, File(content), save=False)
-        ExportJob.objects.filter(pk=job.pk).update(
-            state=JobState.DONE, file=job.file.name, row_count=row_count, finished_at=timezone.now()
-        )
-    except Exception as exc:
-        logger.exception("export %s failed", job_id)
-        ExportJob.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
+def export_job_build(*, job: ExportJob, ctx: jobs.RunContext) -> dict[str, Any]:
+    """The job runner's handler: write the export's file (in this try's own folder)."""
+    job = ExportJob.objects.select_related("user").get(pk=job.pk)
+    row_count, content = _build_export(job, ctx)
+    name = f"doanh-nghiep-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.format}"
+    ctx.check()
+    job.file.save(name, File(content), save=False)
+    return {"file": job.file.name, "row_count": row_count}
 
 
-def _remove_earlier_files(job: ExportJob) -> None:
-    """A run whose worker died may have written its file without recording it: a re-run
-    replaces whatever is in the job's folder instead of leaving it behind."""
-    storage = job.file.storage
-    folder = os.path.dirname(export_upload_to(job, "x"))
-    if storage.exists(folder):
-        for name in storage.listdir(folder)[1]:
-            storage.delete(f"{folder}/{name}")
-
-
-def export_files_purge(*, older_than_days: int = 7) -> int:
+@jobs.background
+def export_files_purge(*, day: str | None = None, older_than_days: int = 7) -> int:
     """Delete export files older than ``older_than_days``; the job rows stay as a record of
     who exported what and when. Returns how many files were deleted."""
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
@@ -390,15 +349,23 @@ def export_files_purge(*, older_than_days: int = 7) -> int:
     return purged
 
 
-def _build_export(job: ExportJob) -> tuple[int, io.IOBase]:
-    from .selectors import enterprise_export_rows
+def _build_export(job: ExportJob, ctx: jobs.RunContext) -> tuple[int, io.IOBase]:
+    from .selectors import enterprise_export_rows, filtered_enterprises
 
     headers = [str(label) for _field, label in EXPORT_COLUMNS]
-    rows = enterprise_export_rows(
-        user=job.user,
-        params=job.params,
-        fields=[f for f, _label in EXPORT_COLUMNS],
-        limit=settings.PORTAL_EXPORT_MAX_ROWS,
+    total = min(
+        filtered_enterprises(user=job.user, params=job.params).count(),
+        settings.PORTAL_EXPORT_MAX_ROWS,
+    )
+    rows = _reporting(
+        enterprise_export_rows(
+            user=job.user,
+            params=job.params,
+            fields=[f for f, _label in EXPORT_COLUMNS],
+            limit=settings.PORTAL_EXPORT_MAX_ROWS,
+        ),
+        ctx,
+        total,
     )
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     if job.format == ExportFormat.CSV:
@@ -410,3 +377,11 @@ def _build_export(job: ExportJob) -> tuple[int, io.IOBase]:
         count = write_xlsx(spool, _("Doanh nghiệp"), headers, rows)
     spool.seek(0)
     return count, spool
+
+
+def _reporting(rows: Iterator[list[Any]], ctx: jobs.RunContext, total: int) -> Iterator[list]:
+    """Pass rows through, reporting progress (which also checks the job is still ours)."""
+    for done, row in enumerate(rows, start=1):
+        if done % 500 == 0:
+            ctx.progress(done, total)
+        yield row

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from laichau_nsc.jobs import JobState
 from laichau_nsc.roles import Role, is_officer
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
 from . import selectors, services
-from .choices import JobState, MembershipState
+from .choices import MembershipState
 from .filters import EnterpriseFilterSet, MembershipFilterSet
 from .forms import (
     AccountRequestForm,

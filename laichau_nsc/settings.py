@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside MessageMiddleware: tells the user about work saved but not yet queued.
+    "laichau_nsc.middleware.JobNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -185,6 +187,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="NSC Lai Châu <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that accepts the connection and then hangs must not hold a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 ADMINS = [("Quản trị", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Security ---------------------------------------------------------------------------------
@@ -225,16 +229,32 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
-# Job state lives in our own rows in the database; Celery's result store is not needed.
+# Job state lives in our own rows (laichau_nsc/jobs.py); Celery's result store is not needed.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
-# A task whose worker dies is redelivered (tasks are idempotent), one task prefetched at a time.
+# A message whose worker died is delivered again (acks_late + reject_on_worker_lost); the job's
+# lease decides whether the new delivery runs it, so a redelivery is never a second run.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis redelivers an unacknowledged task after the visibility timeout: keep every time limit
-# below it so a long task is never run twice at once.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+# Jobs hold a lease on their row, renewed every third of JOB_LEASE_SECONDS while they run. A job
+# whose worker died is taken over once its lease lapses: at once by a redelivered message on the
+# same host, otherwise by the sweep (celery beat, every minute).
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=60)
+# A queued job the broker took but no worker started is sent again after this long.
+JOB_REDISPATCH_SECONDS = env.int("JOB_REDISPATCH_SECONDS", default=600)
+# Redis gives an unacknowledged message to another worker after the visibility timeout (when the
+# whole worker was killed). The lease makes that redelivery harmless while the job runs, and the
+# sweep does not wait for it; 15 minutes only bounds how long an orphaned message lingers. It must
+# exceed the longest countdown of a task (we schedule none).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
+    # A broker that does not answer must not hold a web request for long: the job stays
+    # pending in the database and the sweep sends it later.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_SOFT_TIME_LIMIT = 50 * 60
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

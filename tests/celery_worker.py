@@ -11,6 +11,7 @@ Without a broker (tasks eager) or without PostgreSQL the fixture skips; with
 ``REQUIRE_SERVICES=1`` (CI) it fails instead, so a missing service can never pass unnoticed.
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -109,18 +110,20 @@ def _stop(worker: WorkerProcess) -> None:
     try:
         worker.process.wait(timeout=STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
-        worker.process.kill()
-        worker.process.wait(timeout=STOP_TIMEOUT)
+        kill_worker(worker)
 
 
-@pytest.fixture
-def celery_worker_process(
-    request: pytest.FixtureRequest, transactional_db, tmp_path: Path
-) -> Iterator[WorkerProcess]:
-    """Start ``celery -A laichau_nsc worker`` against the test database and broker.
+def kill_worker(worker: WorkerProcess) -> None:
+    """SIGKILL the worker and its pool processes, as a crash or an OOM kill would."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.process.pid, signal.SIGKILL)
+    worker.process.wait(timeout=STOP_TIMEOUT)
 
-    Depends on ``transactional_db`` so it stops before the database is flushed.
-    """
+
+WorkerStarter = Callable[..., WorkerProcess]
+
+
+def _require_services() -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER or celery_app.conf.task_always_eager:
         skip_or_fail("CELERY_BROKER_URL is not set, so tasks run inline and no worker can start")
     if connection.vendor != "postgresql":
@@ -128,39 +131,68 @@ def celery_worker_process(
             f"the database is {connection.vendor}; a worker process needs PostgreSQL "
             "(set DATABASE_URL)"
         )
+
+
+@pytest.fixture
+def celery_worker_factory(
+    request: pytest.FixtureRequest, transactional_db, tmp_path: Path
+) -> Iterator[WorkerStarter]:
+    """Start real ``celery -A laichau_nsc worker`` processes against the test database and
+    broker: ``start(pool="prefork", env={"JOB_LEASE_SECONDS": "3"})``. Each runs in a session of
+    its own, so a test can kill the whole worker (``os.killpg``) like a crashed machine would.
+
+    Depends on ``transactional_db`` so the workers stop before the database is flushed.
+    """
+    _require_services()
     # Messages left over from earlier runs would only be noise in this worker's log.
     celery_app.control.purge()
-    hostname = f"pytest-{uuid.uuid4().hex[:8]}@localhost"
-    log_path = tmp_path / "celery-worker.log"
-    request.node.stash[_worker_log_key] = log_path
-    command = [
-        *(sys.executable, "-m", "celery", "-A", "laichau_nsc", "worker"),
-        *("--pool=solo", "--concurrency=1", "-Q", "celery", "--loglevel=INFO"),
-        *("--without-heartbeat", "--without-gossip", "--without-mingle", "-n", hostname),
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=worker_environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    worker = WorkerProcess(process=process, hostname=hostname, log_path=log_path)
-    try:
+    started: list[WorkerProcess] = []
+
+    def start(*, pool: str = "solo", concurrency: int = 1, env: dict | None = None):
+        hostname = f"pytest-{uuid.uuid4().hex[:8]}@localhost"
+        log_path = tmp_path / f"celery-worker-{len(started) + 1}.log"
+        request.node.stash[_worker_log_key] = tmp_path
+        command = [
+            *(sys.executable, "-m", "celery", "-A", "laichau_nsc", "worker"),
+            *(f"--pool={pool}", f"--concurrency={concurrency}", "-Q", "celery"),
+            *("--loglevel=INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"),
+            *("-n", hostname),
+        ]
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command,
+                cwd=settings.BASE_DIR,
+                env={**worker_environment(), **(env or {})},
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        worker = WorkerProcess(process=process, hostname=hostname, log_path=log_path)
+        started.append(worker)
         _wait_until_ready(worker)
-        yield worker
+        return worker
+
+    try:
+        yield start
     finally:
-        _stop(worker)
+        for worker in started:
+            _stop(worker)
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_factory: WorkerStarter) -> WorkerProcess:
+    """One real worker (solo pool) against the test database and broker."""
+    return celery_worker_factory()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """Attach the worker's log to the report of a failed test that used the worker."""
+    """Attach the workers' logs to the report of a failed test that used a worker."""
     report = yield
-    log_path = item.stash.get(_worker_log_key, None)
-    if report.failed and call.when == "call" and log_path is not None and log_path.exists():
-        text = log_path.read_text(encoding="utf-8", errors="replace")
-        report.sections.append(("Celery worker log", text))
+    folder = item.stash.get(_worker_log_key, None)
+    if report.failed and call.when == "call" and folder is not None:
+        for log_path in sorted(folder.glob("celery-worker-*.log")):
+            text = log_path.read_text(encoding="utf-8", errors="replace")
+            report.sections.append((f"Celery worker log {log_path.name}", text))
     return report

@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from enterprises import selectors, services
-from enterprises.models import Enterprise, UnitAssignment, export_upload_to
+from enterprises.models import Enterprise, UnitAssignment
 from tests.enterprises.factories import AdministrativeUnitFactory, EnterpriseFactory
 
 DISTRICT_END = datetime.date(2025, 6, 30)
@@ -102,29 +102,6 @@ def test_household_id_only_for_households(officer):
     services.enterprise_create(data={**data, "legal_form": "household"}, user=officer)
 
 
-def test_export_job_runs_once(officer, enterprise_b, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        job = services.export_job_create(user=officer, fmt="xlsx", params={})
-    job.refresh_from_db()
-    first_file, finished = job.file.name, job.finished_at
-    services.export_job_run(job_id=str(job.pk))  # a redelivered task
-    job.refresh_from_db()
-    assert (job.state, job.file.name, job.finished_at) == ("done", first_file, finished)
-
-
-def test_export_job_being_built_is_not_built_again(officer, django_capture_on_commit_callbacks):
-    from django.utils import timezone
-
-    from enterprises.models import ExportJob
-
-    job = ExportJob.objects.create(
-        user=officer, format="csv", state="running", started_at=timezone.now()
-    )
-    services.export_job_run(job_id=str(job.pk))  # the same task delivered twice
-    job.refresh_from_db()
-    assert (job.state, job.file.name) == ("running", "")
-
-
 def test_website_without_scheme_means_https(officer, enterprise_b):
     from enterprises.forms import EnterpriseContactForm
 
@@ -144,6 +121,7 @@ def test_old_export_files_are_purged_and_job_rows_kept(officer, django_capture_o
 
     with django_capture_on_commit_callbacks(execute=True):
         old = services.export_job_create(user=officer, fmt="csv", params={})
+    with django_capture_on_commit_callbacks(execute=True):
         new = services.export_job_create(user=officer, fmt="csv", params={})
     ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
     old.refresh_from_db()
@@ -189,15 +167,19 @@ def test_a_plain_move_starts_today_even_into_a_younger_unit(officer):
 
 
 def test_rerun_of_an_abandoned_export_leaves_one_file(officer, settings):
-    from enterprises.models import ExportJob
+    from enterprises.models import ExportJob, export_folder
+    from laichau_nsc import jobs
 
-    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    job = ExportJob.objects.create(user=officer, format="csv", state="running", started_at=long_ago)
-    folder = os.path.join(settings.MEDIA_ROOT, os.path.dirname(export_upload_to(job, "x")))
-    os.makedirs(folder)
-    with open(os.path.join(folder, "doanh-nghiep-do-dang.csv"), "w") as orphan:
+    long_ago = timezone.now() - datetime.timedelta(seconds=60)
+    job = ExportJob.objects.create(
+        user=officer, format="csv", state="running", attempts=1, lease_expires_at=long_ago
+    )
+    first_try = os.path.join(settings.MEDIA_ROOT, export_folder(job), "1")
+    os.makedirs(first_try)
+    with open(os.path.join(first_try, "doanh-nghiep-do-dang.csv"), "w") as orphan:
         orphan.write("half")  # the dead worker's file, never recorded in the row
-    services.export_job_run(job_id=str(job.pk))
+    jobs.execute(ExportJob._meta.label, job.pk, heartbeat=False)
     job.refresh_from_db()
     assert job.state == "done"
-    assert os.listdir(folder) == [os.path.basename(job.file.name)]
+    assert job.file.name.startswith(f"{export_folder(job)}/2/")
+    assert os.listdir(first_try) == []

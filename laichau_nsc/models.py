@@ -1,0 +1,158 @@
+"""Models the whole portal shares: the job runner's rows (``JobModel``), the e-mail outbox and
+background service jobs. The runner itself is ``laichau_nsc/jobs.py``."""
+
+from typing import Any, ClassVar
+
+from django.db import DatabaseError, models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang chạy")
+    DONE = "done", _("Hoàn thành")
+    FAILED = "failed", _("Lỗi")
+
+
+OPEN_STATES = (JobState.QUEUED, JobState.RUNNING)
+
+
+class JobError(Exception):
+    """A failure the user should read: its message (Vietnamese) is shown as the job's error."""
+
+
+class LeaseLost(Exception):
+    """Another worker took the job over; this run must stop and keep nothing."""
+
+
+class JobModel(models.Model):
+    """State, lease and progress of one background job (an abstract base).
+
+    A concrete model names its ``handler`` (a dotted path to a service function) and may set
+    ``max_attempts``, ``retry_on`` (exceptions worth another try, with ``retry_delays``) and
+    ``discard()`` (clean up a result that was not kept).
+    """
+
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+    #: Same key, same job: a double click or a second run of a nightly job finds the first.
+    dedupe_key = models.CharField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    run_after = models.DateTimeField(_("chạy từ"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("chuyển hàng đợi lúc"), null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    lease_owner = models.CharField(max_length=200, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    handler: ClassVar[str] = ""
+    #: True: a key is taken only while its job is open (queued or running); the model's unique
+    #: constraint must say the same. False: once, for ever.
+    dedupe_while_open: ClassVar[bool] = False
+    max_attempts: ClassVar[int] = 3
+    #: Transient errors: the job goes back to the queue after ``retry_delays[attempt - 1]`` s.
+    retry_on: ClassVar[tuple[type[BaseException], ...]] = (DatabaseError,)
+    retry_delays: ClassVar[tuple[int, ...]] = (30, 120, 600)
+    #: What the user is told when the work is saved but could not be queued yet.
+    pending_notice: ClassVar[str] = _(
+        "Đã lưu yêu cầu. Hệ thống xử lý nền đang tạm gián đoạn; việc này sẽ được thực hiện "
+        "tự động khi hệ thống hoạt động trở lại."
+    )
+
+    class Meta:
+        abstract = True
+        indexes = [
+            # Small: only open jobs are in it, however many finished ones pile up.
+            models.Index(
+                fields=["state", "run_after"],
+                condition=Q(state__in=OPEN_STATES),
+                name="%(app_label)s_%(class)s_open",
+            ),
+        ]
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def waiting_for_queue(self) -> bool:
+        """Saved, but the broker has not taken it yet (it was down)."""
+        return self.state == JobState.QUEUED and self.dispatched_at is None
+
+    def discard(self, result: dict[str, Any]) -> None:
+        """Undo the side effects of a run whose result is not kept (a file it wrote)."""
+
+    def on_done(self, result: dict[str, Any]) -> None:
+        """After the job is marked done by this run: tidy what earlier runs left behind."""
+
+    @classmethod
+    def label(cls) -> str:
+        return cls._meta.label
+
+
+class OutboundEmail(JobModel):
+    """One e-mail in the outbox (the transactional-outbox pattern).
+
+    Written in the same transaction as the change it tells about, rendered then in the
+    recipient's language, and sent by the job runner; while the mail server is away it is retried
+    with growing pauses (about a day in all) instead of being lost.
+    """
+
+    template = models.CharField(_("mẫu thư"), max_length=200)
+    to = models.JSONField(_("người nhận"), default=list)
+    subject = models.CharField(_("tiêu đề"), max_length=300)
+    body_text = models.TextField(_("nội dung"))
+    body_html = models.TextField(_("nội dung HTML"), blank=True)
+
+    handler = "laichau_nsc.mail.outbound_email_send"
+    max_attempts = 8
+    # smtplib.SMTPException and socket errors are OSErrors.
+    retry_on = (OSError, DatabaseError)
+    retry_delays = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
+    pending_notice = _("Đã lưu; thư thông báo sẽ được gửi sau.")
+
+    class Meta(JobModel.Meta):
+        verbose_name = _("thư gửi đi")
+        verbose_name_plural = _("thư gửi đi")
+        ordering = ["-created_at"]
+        constraints = [
+            # An e-mail with a key is sent once, whatever state the first one is in.
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=~Q(dedupe_key=""), name="outbound_email_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
+
+
+class BackgroundJob(JobModel):
+    """A service function run by the job runner: nightly work (purging old files, reminders)
+    and other work that has no record of its own. ``function`` is the dotted path of a function
+    marked with ``@jobs.background``; ``params`` its keyword arguments."""
+
+    function = models.CharField(_("chức năng"), max_length=200)
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+
+    handler = "laichau_nsc.jobs.run_background_function"
+
+    class Meta(JobModel.Meta):
+        verbose_name = _("việc chạy nền")
+        verbose_name_plural = _("việc chạy nền")
+        ordering = ["-created_at"]
+        constraints = [
+            # "purge exports, 30/11/2026" runs once, however often beat asks for it.
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=~Q(dedupe_key=""), name="background_job_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function} {self.created_at:%d/%m/%Y %H:%M}"
