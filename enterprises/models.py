@@ -384,6 +384,10 @@ class Membership(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("lý do"), blank=True)
+    #: The language the applicant used: e-mails about the request are written in it.
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, default="vi"
+    )
 
     history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()

@@ -173,6 +173,13 @@ def enterprise_set_archived(*, enterprise: Enterprise, archived: bool, user) -> 
 # --- Memberships (enterprise accounts) ---------------------------------------------------------
 
 
+#: One answer for every refusal that could tell a visitor who or what is registered.
+REQUEST_REFUSED = gettext_lazy(
+    "Không thể gửi yêu cầu với các thông tin này. Vui lòng kiểm tra lại mã số thuế, chọn tên "
+    "đăng nhập khác, hoặc liên hệ Sở Khoa học và Công nghệ."
+)
+
+
 @transaction.atomic
 def membership_request(
     *,
@@ -184,24 +191,21 @@ def membership_request(
     phone: str,
     position: str = "",
     note: str = "",
+    language: str = "",
 ) -> Membership:
     """A visitor asks for an account acting for the enterprise with ``tax_code``.
 
     The user can sign in at once but sees nothing of the enterprise until an officer approves.
+    An unknown tax code and a username in use get the same answer (``REQUEST_REFUSED``), so the
+    form cannot be used to learn either; the same person asking again for the same enterprise is
+    told their request already exists. Officers are told of the request by e-mail, and the
+    applicant gets an acknowledgement, in the language they used.
     """
-    try:
-        enterprise = Enterprise.objects.active().get(tax_code=normalize_tax_code(tax_code))
-    except Enterprise.DoesNotExist:
-        raise ValidationError(
-            {
-                "tax_code": _(
-                    "Chưa có doanh nghiệp nào với mã số thuế này trong hệ thống. "
-                    "Vui lòng liên hệ Sở Khoa học và Công nghệ để được bổ sung."
-                )
-            }
-        ) from None
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("Tên đăng nhập này đã có người dùng.")})
+    enterprise = Enterprise.objects.active().filter(tax_code=normalize_tax_code(tax_code)).first()
+    if enterprise is not None:
+        _refuse_repeated_request(enterprise, email)
+    if enterprise is None or User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(REQUEST_REFUSED)
     user = User(username=username, email=email, first_name=full_name[:150])
     user.set_password(password)
     user.full_clean()
@@ -214,10 +218,57 @@ def membership_request(
         phone=phone,
         position=position,
         note=note,
+        language=language or settings.LANGUAGE_CODE,
     )
     membership.full_clean()
     membership.save()
+    _notify_request(membership)
     return membership
+
+
+def _refuse_repeated_request(enterprise: Enterprise, email: str) -> None:
+    """The same person (e-mail address) and enterprise again: say what already exists."""
+    earlier = (
+        Membership.objects.filter(enterprise=enterprise, email__iexact=email.strip())
+        .filter(state__in=(MembershipState.REQUESTED, MembershipState.APPROVED))
+        .order_by("-requested_at")
+        .first()
+    )
+    if earlier is None:
+        return
+    if earlier.state == MembershipState.REQUESTED:
+        raise ValidationError(
+            _(
+                "Bạn đã gửi yêu cầu tài khoản cho doanh nghiệp này ngày %(day)s và yêu cầu đang "
+                "chờ cán bộ duyệt. Hãy đăng nhập bằng tài khoản đã đăng ký để theo dõi."
+            )
+            % {"day": timezone.localtime(earlier.requested_at).strftime("%d/%m/%Y")}
+        )
+    raise ValidationError(
+        _(
+            "Địa chỉ thư này đã có tài khoản được duyệt cho doanh nghiệp này. Hãy đăng nhập, hoặc "
+            "dùng chức năng quên mật khẩu."
+        )
+    )
+
+
+def _notify_request(membership: Membership) -> None:
+    """Tell the officers a request waits, and the applicant that it arrived (outbox)."""
+    queue_url = f"{settings.SITE_URL}{reverse('enterprises:membership_list')}"
+    officers = User.objects.filter(groups__name=Role.OFFICER, is_active=True).exclude(email="")
+    queue_mail(
+        template="enterprises/email/membership_requested",
+        to=list(officers.values_list("email", flat=True)),
+        context={"membership": membership, "queue_url": queue_url},
+        dedupe_key=f"membership:{membership.pk}:requested:officers",
+    )
+    queue_mail(
+        template="enterprises/email/membership_received",
+        to=[membership.email],
+        context={"membership": membership, "login_url": f"{settings.SITE_URL}{reverse('login')}"},
+        language=membership.language,
+        dedupe_key=f"membership:{membership.pk}:requested:applicant",
+    )
 
 
 def _decide(membership_id: int, *, from_states: tuple[str, ...], to_state: str, user, reason=""):
@@ -243,6 +294,7 @@ def _notify_decision(membership: Membership) -> None:
         template="enterprises/email/membership_decided",
         to=[membership.email],
         context={"membership": membership, "login_url": f"{settings.SITE_URL}{reverse('login')}"},
+        language=membership.language,
         dedupe_key=f"membership:{membership.pk}:{membership.state}:{membership.decided_at:%s}",
     )
 

@@ -1,20 +1,20 @@
 from typing import ClassVar
 from urllib.parse import parse_qs
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from laichau_nsc.client import client_ip
 from laichau_nsc.jobs import JobState
+from laichau_nsc.ratelimit import over_limit
 from laichau_nsc.roles import Role, is_officer
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
@@ -298,11 +298,12 @@ class AccountRequestView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # Each granted request creates a login, and each attempt tells whether a tax code is
-        # registered: every attempt counts, counted before it is processed.
-        key = f"account-request:{get_client_ip_address(request) or '-'}"
-        cache.add(key, 0, timeout=3600)
-        if cache.incr(key) > settings.PORTAL_ACCOUNT_REQUESTS_PER_HOUR:
+        # Each granted request creates a login: every attempt counts, before it is processed.
+        if over_limit(
+            "account-request",
+            client_ip(request),
+            limit=settings.PORTAL_ACCOUNT_REQUESTS_PER_HOUR,
+        ):
             form = self.get_form()
             form.add_error(
                 None,
@@ -323,6 +324,7 @@ class AccountRequestView(FormView):
                 phone=data["phone"],
                 position=data["position"],
                 note=data["note"],
+                language=get_language(),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -390,7 +392,6 @@ class MembershipDecisionView(ScopedMixin, DetailView):
         try:
             if self.decision == "approve":
                 services.membership_approve(membership_id=membership.pk, user=request.user)
-                messages.success(request, _("Đã duyệt tài khoản của %s.") % membership.full_name)
             else:
                 act = (
                     services.membership_refuse
@@ -402,7 +403,15 @@ class MembershipDecisionView(ScopedMixin, DetailView):
                     reason=form.cleaned_data["reason"],
                     user=request.user,
                 )
-                messages.success(request, _("Đã cập nhật yêu cầu của %s.") % membership.full_name)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect(reverse("enterprises:membership_list") + "?state=")
+        else:
+            done = {
+                "approve": _("Đã duyệt yêu cầu tài khoản của %(name)s (%(enterprise)s)."),
+                "refuse": _("Đã từ chối yêu cầu tài khoản của %(name)s (%(enterprise)s)."),
+                "revoke": _("Đã thu hồi tài khoản của %(name)s (%(enterprise)s)."),
+            }[self.decision]
+            names = {"name": membership.full_name, "enterprise": membership.enterprise.name}
+            messages.success(request, done % names)
+        # Back to what still waits for a decision.
+        return redirect("enterprises:membership_list")

@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Cổng NSC")
 
     def ready(self) -> None:
-        from . import auth_log  # noqa: F401  (connects the authentication-event loggers)
+        from . import auth_log, checks  # noqa: F401  (connect the auth loggers, register checks)

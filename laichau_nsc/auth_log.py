@@ -5,15 +5,16 @@ django-axes records failed attempts in the database as well and locks out guessi
 
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+
+from .client import client_ip
 
 logger = logging.getLogger("laichau_nsc.auth")
 
 
 def _client_ip(request) -> str:
-    return (get_client_ip_address(request) or "-") if request is not None else "-"
+    return (client_ip(request) or "-") if request is not None else "-"
 
 
 @receiver(user_logged_in)

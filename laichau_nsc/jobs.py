@@ -39,7 +39,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connections, models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -268,7 +268,10 @@ def execute(label: str, pk: Any, *, heartbeat: bool = True) -> None:
         ctx.heartbeat = Heartbeat(model, job.pk, owner)
         ctx.heartbeat.start()
     try:
-        _run_handler(model, job, ctx)
+        # Files and stored messages are written in the portal's language, whatever language the
+        # process last served (inline, a web request's).
+        with translation.override(settings.LANGUAGE_CODE):
+            _run_handler(model, job, ctx)
     finally:
         if ctx.heartbeat is not None:
             ctx.heartbeat.stopped.set()

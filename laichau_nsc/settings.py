@@ -143,11 +143,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=not TESTING)
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-if AXES_IPWARE_PROXY_COUNT:
-    # Behind reverse proxies the client is in X-Forwarded-For; without this every visitor
-    # would share the proxy's address (and one lockout).
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Reverse proxies in front of the portal that append to X-Forwarded-For: the client's address is
+# read from there (laichau_nsc/client.py), for axes, rate limits and logs alike. Without this
+# every visitor behind the proxy would share its address (and one lockout). AXES_PROXY_COUNT is
+# the variable's older name.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "laichau_nsc.client.client_ip"
 
 # --- Internationalisation ---------------------------------------------------------------------
 # Source strings are Vietnamese: the default language never depends on a compiled catalogue.
@@ -279,6 +280,9 @@ SITE_URL = env("SITE_URL", default=env("PORTAL_BASE_URL", default="http://127.0.
 )
 # Account-request attempts accepted from one address per hour (each success creates a login).
 PORTAL_ACCOUNT_REQUESTS_PER_HOUR = env.int("PORTAL_ACCOUNT_REQUESTS_PER_HOUR", default=10)
+# Password-reset requests accepted from one address, and for one e-mail address, per hour.
+PORTAL_PASSWORD_RESETS_PER_HOUR = env.int("PORTAL_PASSWORD_RESETS_PER_HOUR", default=5)
+PORTAL_PASSWORD_RESETS_PER_ACCOUNT = env.int("PORTAL_PASSWORD_RESETS_PER_ACCOUNT", default=3)
 PORTAL_LIST_MAX_ROWS = env.int("PORTAL_LIST_MAX_ROWS", default=1000)
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=200_000)
 

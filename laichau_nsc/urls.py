@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .accounts import PortalPasswordResetView
 from .forms import LoginForm
 
 admin.site.site_header = _("Quản trị cổng NSC")
@@ -24,7 +25,7 @@ account_patterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("quen-mat-khau/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("quen-mat-khau/", PortalPasswordResetView.as_view(), name="password_reset"),
     path(
         "quen-mat-khau/da-gui/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -97,8 +97,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
     if role is None:
-        # Signed in but with no role yet (e.g. an account request still waiting).
-        return render(request, "home/no_role.html", status=200)
+        # Signed in but with no role: an account request waiting, refused or revoked.
+        latest = request.user.memberships.select_related("enterprise").order_by("-requested_at")
+        return render(request, "home/no_role.html", {"membership": latest.first()})
     from enterprises.selectors import home_context  # one app's selectors feed the home pages
 
     context = home_context(user=request.user, role=role)

@@ -6,9 +6,11 @@ Personas (STYLE.md): anonymous, officer, leader, enterprise user of A, enterpris
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from laichau_nsc.celery import app as celery_app
 from tests.enterprises.factories import EnterpriseFactory, MembershipFactory
@@ -30,6 +32,13 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English must not leave English active for the next test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -43,6 +43,9 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 def run(command: str, *args, **options) -> str:
+    if command == "seed_demo":
+        # pytest runs without DEBUG, like production: seed_demo must be told it is not.
+        options.setdefault("not_production", True)
     out = StringIO()
     call_command(command, *args, stdout=out, stderr=StringIO(), **options)
     return out.getvalue()
@@ -374,3 +377,16 @@ def test_seed_demo_spreads_enterprises_over_every_district(seeded):
     districts = UnitAssignment.objects.filter(unit__level=UnitLevel.DISTRICT)
 
     assert districts.values("unit").distinct().count() == 8
+
+
+def test_seed_demo_refuses_to_run_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--i-know-this-is-not-production"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.filter(username="admin").exists()
+
+
+def test_seed_demo_runs_with_debug(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    assert User.objects.get(username="admin").is_superuser

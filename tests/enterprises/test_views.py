@@ -331,12 +331,14 @@ def test_refusal_needs_a_reason(officer, enterprise_a, client):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"tax_code": valid_tax_code(9999)}, "Chưa có doanh nghiệp nào với mã số thuế này"),
+        ({"tax_code": valid_tax_code(9999)}, "Không thể gửi yêu cầu với các thông tin này"),
         ({"tax_code": "6200000010"}, "sai chữ số kiểm tra"),
         ({"password2": "khac"}, "Hai mật khẩu không khớp"),
         ({"password1": "123", "password2": "123"}, "Mật khẩu"),
         ({"username": "a b"}, "Tên đăng nhập gồm"),
-        ({"username": "canbo"}, "Tên đăng nhập này đã có người dùng"),
+        # The same answer as an unknown tax code: the form does not tell who has an account.
+        ({"username": "canbo"}, "Không thể gửi yêu cầu với các thông tin này"),
+        ({"username": "CANBO"}, "Không thể gửi yêu cầu với các thông tin này"),
     ],
 )
 def test_bad_account_requests_change_nothing(client, officer, enterprise_a, changes, message):

@@ -260,7 +260,22 @@ DEMO_USERS = (
 class Command(BaseCommand):
     help = "Tạo dữ liệu mẫu của tỉnh Lai Châu (chạy lại nhiều lần không tạo bản ghi trùng)."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="Chạy cả khi DEBUG tắt (ví dụ máy thử nghiệm dùng cấu hình như máy thật).",
+        )
+
+    def handle(self, *args, not_production: bool = False, **options) -> None:
+        if not (settings.DEBUG or not_production):
+            # The demo creates the superuser "admin" with the password printed in README.
+            raise CommandError(
+                "seed_demo tạo tài khoản quản trị 'admin' với mật khẩu công khai trong README: "
+                "không chạy trên máy thật. DEBUG đang tắt; nếu đây là máy thử nghiệm, chạy lại "
+                "với --i-know-this-is-not-production."
+            )
         self.verbosity = options["verbosity"]
         with transaction.atomic():
             call_command("load_admin_units", verbosity=self.verbosity, stdout=self.stdout)
