@@ -1,13 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from laichau_nsc.admin import JobAdmin
+from laichau_nsc.admin import (
+    JobAdmin,
+    NormalizingAdminMixin,
+    PortalModelAdmin,
+    PortalTabularInline,
+)
 
 from .models import AdministrativeUnit, Enterprise, ExportJob, Membership, Sector, UnitAssignment
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(PortalModelAdmin):
     list_display = ("code", "name", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -15,21 +20,21 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(PortalModelAdmin):
     list_display = ("version", "code", "name", "level")
     list_filter = ("version", "level")
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)
 
 
-class UnitAssignmentInline(admin.TabularInline):
+class UnitAssignmentInline(PortalTabularInline):
     model = UnitAssignment
     extra = 0
     raw_id_fields = ("unit",)
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(NormalizingAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "tax_code", "legal_form", "admin_unit", "status", "is_archived")
     list_filter = ("legal_form", "status", "is_archived")
     search_fields = ("name", "tax_code")
@@ -42,7 +47,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(NormalizingAdminMixin, SimpleHistoryAdmin):
     list_display = ("full_name", "enterprise", "user", "state", "requested_at", "decided_by")
     list_filter = ("state",)
     raw_id_fields = ("user", "enterprise", "decided_by")

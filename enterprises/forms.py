@@ -5,9 +5,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laichau_nsc.forms import CodeField, PortalForm, PortalModelForm
+
 from .choices import ExportFormat
 from .models import AdministrativeUnit, Enterprise, Sector
-from .validators import normalize_tax_code, validate_tax_code
+from .validators import normalize_tax_code, validate_phone, validate_tax_code
 
 
 class VietnameseDateInput(forms.DateInput):
@@ -39,7 +41,7 @@ def label_empty_choices(form: forms.BaseForm) -> None:
                 field.choices = [("", EMPTY_CHOICE), *field.choices[1:]]
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(PortalModelForm):
     """Carries the record's ``version`` so a save based on a stale copy is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -119,32 +121,29 @@ class EnterpriseContactForm(VersionedForm):
         field_classes = {"website": HttpsURLField}
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(
         label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class ExportForm(forms.Form):
+class ExportForm(PortalForm):
     format = forms.ChoiceField(label=_("Định dạng"), choices=ExportFormat.choices)
     query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
 
-class AccountRequestForm(forms.Form):
+class AccountRequestForm(PortalForm):
     """A visitor asks for an account that acts for their enterprise."""
 
-    tax_code = forms.CharField(
+    tax_code = CodeField(
         label=_("Mã số thuế của doanh nghiệp"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     position = forms.CharField(label=_("Chức vụ"), max_length=100, required=False)
-    phone = forms.RegexField(
-        label=_("Điện thoại"),
-        regex=r"^\+?[0-9 .\-()]{8,20}$",
-        error_messages={"invalid": _("Số điện thoại không hợp lệ.")},
-    )
+    # The same validator as Enterprise.phone and Membership.phone.
+    phone = CodeField(label=_("Điện thoại"), max_length=30, validators=[validate_phone])
     email = forms.EmailField(label=_("Thư điện tử"))
     username = forms.RegexField(
         label=_("Tên đăng nhập"),

@@ -15,9 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from laichau_nsc.models import JobModel
+from laichau_nsc.models import CodeField, JobModel, NormalizedTextMixin
 from laichau_nsc.querysets import ScopedQuerySet
-from laichau_nsc.text import fold, single_line
+from laichau_nsc.text import fold
 
 from .choices import (
     ClassificationVersion,
@@ -30,7 +30,7 @@ from .choices import (
     SizeClass,
     UnitLevel,
 )
-from .validators import is_personal_id, normalize_tax_code, validate_tax_code
+from .validators import is_personal_id, normalize_tax_code, validate_phone, validate_tax_code
 
 
 class AdministrativeUnitQuerySet(models.QuerySet):
@@ -42,7 +42,7 @@ class AdministrativeUnitQuerySet(models.QuerySet):
         )
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(NormalizedTextMixin, models.Model):
     """A province, district or commune with its official code and the period it existed.
 
     Units merge and split (Lai Châu's districts ended on 30/06/2025); old units stay so that
@@ -94,7 +94,7 @@ class AdministrativeUnit(models.Model):
         )
 
 
-class Sector(models.Model):
+class Sector(NormalizedTextMixin, models.Model):
     """A section or division of Viet Nam's industry classification, in one version of it.
 
     VSIC 2018 and VSIC 2025 reuse codes with different meanings, so a code is only unique
@@ -162,7 +162,7 @@ class EnterpriseQuerySet(ScopedQuerySet):
 SEARCH_INDEXED_TAIL = 18
 
 
-class Enterprise(models.Model):
+class Enterprise(NormalizedTextMixin, models.Model):
     """An enterprise, cooperative, household business or production establishment.
 
     Archived, never deleted; every change is kept in its history; ``version`` refuses a save
@@ -171,7 +171,7 @@ class Enterprise(models.Model):
 
     name = models.CharField(_("tên doanh nghiệp"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
-    tax_code = models.CharField(
+    tax_code = CodeField(
         _("mã số thuế"),
         max_length=14,
         unique=True,
@@ -201,7 +201,7 @@ class Enterprise(models.Model):
     )
     representative = models.CharField(_("người đại diện"), max_length=150, blank=True)
     representative_title = models.CharField(_("chức vụ"), max_length=100, blank=True)
-    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    phone = CodeField(_("điện thoại"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("thư điện tử"), blank=True)
     website = models.URLField(_("trang web"), blank=True)
     employees = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)
@@ -235,16 +235,6 @@ class Enterprise(models.Model):
         "employees",
     )
 
-    # Free-text fields cleaned of control characters and stored composed (NFC).
-    TEXT_FIELDS = (
-        "name",
-        "short_name",
-        "address",
-        "representative",
-        "representative_title",
-        "phone",
-    )
-
     class Meta:
         verbose_name = _("doanh nghiệp")
         verbose_name_plural = _("doanh nghiệp")
@@ -276,9 +266,8 @@ class Enterprise(models.Model):
         return reverse("enterprises:enterprise_detail", args=[self.pk])
 
     def clean(self) -> None:
+        # Text fields were normalised by clean_fields() (NormalizedTextMixin).
         self.tax_code = normalize_tax_code(self.tax_code)
-        for field in self.TEXT_FIELDS:
-            setattr(self, field, single_line(getattr(self, field)))
         if is_personal_id(self.tax_code) and self.legal_form not in (
             LegalForm.HOUSEHOLD,
             LegalForm.ESTABLISHMENT,
@@ -344,7 +333,7 @@ class MembershipQuerySet(ScopedQuerySet):
         return self.filter(state=MembershipState.REQUESTED)
 
 
-class Membership(models.Model):
+class Membership(NormalizedTextMixin, models.Model):
     """A user's right to act for an enterprise: requested by the user, decided by an officer."""
 
     Role = MembershipRole
@@ -370,7 +359,7 @@ class Membership(models.Model):
     )
     full_name = models.CharField(_("họ và tên"), max_length=150)
     position = models.CharField(_("chức vụ"), max_length=100, blank=True)
-    phone = models.CharField(_("điện thoại"), max_length=30)
+    phone = CodeField(_("điện thoại"), max_length=30, validators=[validate_phone])
     email = models.EmailField(_("thư điện tử"))
     note = models.TextField(_("ghi chú của người đăng ký"), blank=True)
     requested_at = models.DateTimeField(_("đăng ký lúc"), default=timezone.now)

@@ -1,4 +1,4 @@
-"""Tax code (mã số thuế) validation.
+"""Tax code (mã số thuế) and phone number validation.
 
 Accepted forms:
 - 10 digits whose last digit is the MST check digit (an enterprise, cooperative …);
@@ -15,31 +15,38 @@ from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.vn import mst
 
-PERSONAL_ID_RE = re.compile(r"^(\d{3})[0-9]\d{8}$")
+from laichau_nsc.text import normalize_code
+
+# ASCII digits only: \d and str.isdigit() also take Arabic-Indic, Devanagari … digits.
+# Patterns are used with fullmatch ($ would also match before a trailing newline).
+PERSONAL_ID_RE = re.compile(r"([0-9]{3})[0-9]{9}")
+DIGITS_RE = re.compile(r"[0-9]*")
+PHONE_RE = re.compile(r"\+?[0-9 .\-()]{8,20}")
 
 
 def normalize_tax_code(value: str) -> str:
-    """Strip spaces, dots and dashes; write a branch as ``0123456789-001``."""
-    compact = re.sub(r"[\s.\-]", "", value or "")
-    if compact.isdigit() and len(compact) == 13:
+    """NFKC (full-width ６２８… is 628…), then strip spaces, dots and dashes; write a branch
+    as ``0123456789-001``."""
+    compact = re.sub(r"[\s.\-]", "", normalize_code(value or ""))
+    if DIGITS_RE.fullmatch(compact) and len(compact) == 13:
         return f"{compact[:10]}-{compact[10:]}"
     return compact
 
 
 def is_personal_id(value: str) -> bool:
-    return bool(PERSONAL_ID_RE.match(value))
+    return bool(PERSONAL_ID_RE.fullmatch(value))
 
 
 def validate_tax_code(value: str) -> None:
     code = normalize_tax_code(value)
     digits = code.replace("-", "")
-    if digits and not digits.isdigit():
+    if not DIGITS_RE.fullmatch(digits):
         raise ValidationError(
             _("Mã số thuế chỉ gồm chữ số (chi nhánh: 10 số, dấu gạch ngang, 3 số)."),
             code="tax_code_chars",
         )
     if len(digits) == 12:
-        match = PERSONAL_ID_RE.match(digits)
+        match = PERSONAL_ID_RE.fullmatch(digits)
         if not match or not 1 <= int(match.group(1)) <= 96:
             raise ValidationError(
                 _("Số định danh cá nhân 12 số phải bắt đầu bằng mã tỉnh từ 001 đến 096."),
@@ -66,3 +73,10 @@ def validate_tax_code(value: str) -> None:
         raise ValidationError(
             _("Mã số thuế %(value)s không hợp lệ."), code="tax_code_invalid", params={"value": code}
         ) from None
+
+
+def validate_phone(value: str) -> None:
+    """A Vietnamese or international phone number: digits, optionally a leading +, and the
+    separators people type (spaces, dots, dashes, brackets); 8 to 20 characters in all."""
+    if not PHONE_RE.fullmatch(normalize_code(value or "")):
+        raise ValidationError(_("Số điện thoại không hợp lệ."), code="phone")

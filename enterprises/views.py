@@ -1,5 +1,4 @@
 from typing import ClassVar
-from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +15,7 @@ from laichau_nsc.client import client_ip
 from laichau_nsc.jobs import JobState
 from laichau_nsc.ratelimit import over_limit
 from laichau_nsc.roles import Role, is_officer
+from laichau_nsc.text import parse_query
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
 from . import selectors, services
@@ -241,7 +241,9 @@ class ExportCreateView(RoleRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("Yêu cầu xuất dữ liệu không hợp lệ."))
             return redirect("enterprises:enterprise_list")
-        params = {k: v for k, v in parse_qs(form.cleaned_data["query"]).items() if k != "page"}
+        # The list's query string arrives as data: parse_query normalises it like a form (a
+        # %00 in it would otherwise reach the JSON column, which PostgreSQL refuses).
+        params = {k: v for k, v in parse_query(form.cleaned_data["query"]).items() if k != "page"}
         job = services.export_job_create(
             user=request.user, fmt=form.cleaned_data["format"], params=params
         )

@@ -7,13 +7,13 @@ account). The message goes through the outbox, with a link to ``SITE_URL``.
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from . import jobs
 from .client import client_ip
+from .forms import PasswordResetForm
 from .models import OutboundEmail
 from .ratelimit import over_limit
 

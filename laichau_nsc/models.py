@@ -1,12 +1,62 @@
-"""Models the whole portal shares: the job runner's rows (``JobModel``), the e-mail outbox and
-background service jobs. The runner itself is ``laichau_nsc/jobs.py``."""
+"""Models and model building blocks the whole portal shares.
 
+- ``NormalizedTextMixin`` makes ``full_clean()`` normalise every text field, so services, imports
+  and the REST API store what the forms store; ``CodeField`` marks a text field that holds a code
+  or number, which gets NFKC as well (full-width digits become ASCII).
+- ``JobModel`` is the job runner's row (``laichau_nsc/jobs.py``); ``OutboundEmail`` (the e-mail
+  outbox) and ``BackgroundJob`` (service functions run in the background) are its own jobs.
+"""
+
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from django.db import DatabaseError, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .text import normalize_code, normalize_text
+
+
+class CodeField(models.CharField):
+    """A CharField holding a code or number (tax code, phone, GTIN): normalised with NFKC.
+
+    In a ModelForm it becomes ``laichau_nsc.forms.CodeField``, which the forms normalise the
+    same way.
+    """
+
+    def formfield(self, **kwargs):
+        from .forms import CodeField as CodeFormField  # forms import the auth models
+
+        return super().formfield(**{"form_class": CodeFormField, **kwargs})
+
+
+def model_field_normalizer(field: models.Field) -> Callable[[str], str] | None:
+    """How values of ``field`` are normalised: codes NFKC, TextField multi-line, None: as is."""
+    if isinstance(field, CodeField):
+        return normalize_code
+    if isinstance(field, models.TextField):
+        return lambda value: normalize_text(value, multiline=True)
+    if isinstance(field, models.CharField):  # also EmailField, URLField, SlugField …
+        return normalize_text
+    return None
+
+
+class NormalizedTextMixin:
+    """Normalises every CharField and TextField value in ``clean_fields()``.
+
+    Put it first among a model's bases: ``class Product(NormalizedTextMixin, models.Model)``.
+    ``tests/test_normalisation.py`` fails for a model of ours with text fields that lacks it.
+    """
+
+    def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
+        skipped = set(exclude or ())
+        for field in self._meta.concrete_fields:
+            normalizer = model_field_normalizer(field)
+            value = getattr(self, field.attname)
+            if normalizer and field.name not in skipped and isinstance(value, str):
+                setattr(self, field.attname, normalizer(value))
+        super().clean_fields(exclude=exclude)
 
 
 class JobState(models.TextChoices):
@@ -27,7 +77,7 @@ class LeaseLost(Exception):
     """Another worker took the job over; this run must stop and keep nothing."""
 
 
-class JobModel(models.Model):
+class JobModel(NormalizedTextMixin, models.Model):
     """State, lease and progress of one background job (an abstract base).
 
     A concrete model names its ``handler`` (a dotted path to a service function) and may set

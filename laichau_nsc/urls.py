@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .accounts import PortalPasswordResetView
-from .forms import LoginForm
+from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
 
 admin.site.site_header = _("Quản trị cổng NSC")
 admin.site.site_title = _("Quản trị cổng NSC")
@@ -19,7 +19,11 @@ account_patterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "doi-mat-khau/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "doi-mat-khau/xong/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -33,7 +37,7 @@ account_patterns = [
     ),
     path(
         "dat-lai-mat-khau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

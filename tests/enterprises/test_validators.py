@@ -31,6 +31,12 @@ def test_wrong_check_digit_is_refused_in_vietnamese(code):
         ("", "tax_code_length"),
         ("000123456789", "personal_id"),  # province code 000 does not exist
         ("099123456789", "personal_id"),  # nor does 099
+        # Digits of other scripts are digits to str.isdigit() and to \d, but not tax codes.
+        (
+            "\u0660\u0660\u0661\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+            "tax_code_chars",
+        ),
+        ("\u0966\u0967\u0966\u0966\u0968\u0969\u0969\u096a\u096e\u096e", "tax_code_chars"),
     ],
 )
 def test_malformed_tax_codes_are_refused(code, error_code):

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -520,3 +521,105 @@ def test_csrf_failure_page_is_vietnamese(officer):
     response = client.post(reverse("login"), {"username": "canbo", "password": "x"})
     assert response.status_code == 403
     assert "Phiên làm việc đã hết hạn" in response.text
+
+
+# --- Input normalisation (issue 6 §4) ----------------------------------------------------------
+
+RLO, ZWSP = "\u202e", "\u200b"
+
+
+def full_width(text: str) -> str:
+    """``text`` as a Vietnamese IME in full-width mode types it: ６２８１５８７８２５."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.django_db
+def test_full_width_tax_code_is_a_duplicate_of_the_ascii_one(officer):
+    existing = EnterpriseFactory(name="Công ty cổ phần Miến Dong Bình Lư", tax_code="6281587825")
+    data = form_data(Enterprise(name="Bản sao", legal_form="joint_stock"), version="")
+    data["tax_code"] = full_width("6281587825")
+    response = client_for(officer).post(reverse("enterprises:enterprise_create"), data)
+    assert response.status_code == 200
+    assert existing.name in response.text
+    assert Enterprise.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_full_width_tax_code_is_stored_in_ascii(officer):
+    data = form_data(Enterprise(name="Hộ kinh doanh Mật ong", legal_form="household"), version="")
+    data.update(tax_code=full_width(valid_tax_code(4343)), phone="０９１２\u3000３４５\u3000６７８")
+    response = client_for(officer).post(reverse("enterprises:enterprise_create"), data)
+    assert response.status_code == 302
+    enterprise = Enterprise.objects.get()
+    assert (enterprise.tax_code, enterprise.phone) == (valid_tax_code(4343), "0912 345 678")
+
+
+@pytest.mark.django_db
+def test_enterprise_fields_turn_tabs_and_newlines_into_spaces(officer, enterprise_b):
+    url = reverse("enterprises:enterprise_update", args=[enterprise_b.pk])
+    data = form_data(
+        enterprise_b,
+        name=f"Hợp tác xã\tNông nghiệp\r\nTân{ZWSP} Uyên{RLO}",
+        address="Bản\u00a0Nà\u2028Ngò,  xã Tân Uyên ",
+    )
+    assert client_for(officer).post(url, data).status_code == 302
+    enterprise_b.refresh_from_db()
+    assert enterprise_b.name == "Hợp tác xã Nông nghiệp Tân Uyên"
+    assert enterprise_b.address == "Bản Nà Ngò, xã Tân Uyên"
+
+
+@pytest.mark.django_db
+def test_account_request_fields_are_normalised_and_the_password_is_not(client, enterprise_a):
+    password = f" Che-Tam{ZWSP}-Duong-2026 "  # spaces and invisibles are the user's choice
+    data = account_request(
+        full_width(enterprise_a.tax_code),
+        full_name=f"{RLO}Lo\u0300 Thi\u0323\x1b Mai{ZWSP}",  # decomposed, with an override
+        position="Kế\ttoán\ntrưởng",
+        phone="０９１２ ３４５ ６７８",
+        note=f"Dòng 1\r\n\r\n\r\nDòng{ZWSP} 2\x00",
+        password1=password,
+        password2=password,
+    )
+    response = client.post(reverse("enterprises:account_request"), data)
+    assert response.status_code == 302
+    membership = Membership.objects.get()
+    assert membership.full_name == "Lò Thị Mai"
+    assert membership.position == "Kế toán trưởng"
+    assert membership.phone == "0912 345 678"
+    assert membership.note == "Dòng 1\n\nDòng 2"
+    assert membership.user.first_name == "Lò Thị Mai"
+    assert membership.user.check_password(password)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phone", ["gọi tôi", "12", "0912 345 678 ext. 9", "+84 (213) 3876-543x"])
+def test_enterprise_phone_is_validated_like_an_account_request_phone(officer, enterprise_b, phone):
+    url = reverse("enterprises:enterprise_update", args=[enterprise_b.pk])
+    response = client_for(officer).post(url, form_data(enterprise_b, phone=phone))
+    assert response.status_code == 200
+    assert "Số điện thoại không hợp lệ." in response.text
+    enterprise_b.refresh_from_db()
+    assert enterprise_b.phone != phone
+    # The account-request form refuses the same numbers with the same message.
+    response = Client().post(
+        reverse("enterprises:account_request"), account_request("0100233488", phone=phone)
+    )
+    assert response.context["form"].errors["phone"] == ["Số điện thoại không hợp lệ."]
+
+
+@pytest.mark.django_db
+def test_search_ignores_a_zero_width_character(officer, enterprise_a):
+    response = client_for(officer).get(LIST, {"q": f"tam{ZWSP} duong"})
+    assert enterprise_a.name in response.text
+
+
+@pytest.mark.django_db
+def test_nul_in_the_list_query_is_neither_a_500_nor_stored_by_the_export(officer, enterprise_a):
+    client = client_for(officer)
+    response = client.get(LIST + "?q=%00&archived=no")
+    assert response.status_code == 200
+    query = response.context["export_form"]["query"].value()
+    assert query == "q=%00&archived=no"  # the hidden field carries the query as it came
+    response = client.post(reverse("enterprises:export_create"), {"format": "csv", "query": query})
+    assert response.status_code == 302
+    assert ExportJob.objects.get().params == {"q": [""], "archived": ["no"]}

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0004_schedule_export_purge'),
+        ('enterprises', '0005_code_fields_and_phone_validator'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0005_job_runner'),
+        ('enterprises', '0006_job_runner'),
     ]
 
     operations = [
