@@ -10,6 +10,7 @@
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import DatabaseError, models
 from django.db.models import Q
 from django.utils import timezone
@@ -206,3 +207,64 @@ class BackgroundJob(JobModel):
 
     def __str__(self) -> str:
         return f"{self.function} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class UserProfile(NormalizedTextMixin, models.Model):
+    """What the portal keeps about a user beyond Django's ``User``: the language their e-mails and
+    notifications are written in (the language they last chose in the portal)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_profile"
+    )
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ người dùng")
+        verbose_name_plural = _("hồ sơ người dùng")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
+
+
+class Notification(NormalizedTextMixin, models.Model):
+    """A message in a user's notification list (the bell), written in their language.
+
+    ``dedupe_key`` makes a notification about one fact (a certificate's 30-day reminder, a
+    declaration's acceptance) exist once per recipient however often it is raised.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("loại"), max_length=50)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+            models.Index(fields=["recipient", "created_at"], name="notification_list_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

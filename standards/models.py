@@ -1,1 +1,549 @@
-"""Standards, adoptions, certificates, products and declarations (DESIGN §3); not built yet."""
+"""What enterprises adopt and hold: the catalogue of standards and tools, certification bodies,
+adoptions and certificates (DESIGN §3; products and declarations come next).
+
+A certificate's status is never typed: it follows from its validity periods (one per issue or
+renewal) and its events (suspended, reinstated, withdrawn). ``Certificate.objects.valid_on(day)``
+is the one definition of "valid on a day" that every page, count and report uses.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from laichau_nsc.files import private_upload_to
+from laichau_nsc.models import CodeField, NormalizedTextMixin
+from laichau_nsc.querysets import ScopedQuerySet
+
+from .choices import (
+    APPLYING_STATUSES,
+    AdoptionStatus,
+    CertificateEventKind,
+    CertificateStatus,
+    ReminderKind,
+    ReviewState,
+    StandardKind,
+)
+
+# --- Catalogue ---------------------------------------------------------------------------------
+
+
+class StandardQuerySet(ScopedQuerySet):
+    """The catalogue is public knowledge: every signed-in role reads it; officers change it."""
+
+    def for_user(self, user, action="view"):
+        if action == "view" and user.is_authenticated:
+            return self.all()
+        return super().for_user(user, action)
+
+    def active(self) -> "StandardQuerySet":
+        return self.filter(is_active=True)
+
+    def certifiable(self) -> "StandardQuerySet":
+        return self.filter(third_party_certified=True)
+
+
+class Standard(NormalizedTextMixin, models.Model):
+    """A standard, certification scheme, regulation or productivity tool an enterprise can adopt.
+
+    ``validity_months`` bounds a certificate's validity under the scheme (36 for ISO management
+    systems); ``superseded_by`` points at the edition that replaced it.
+    """
+
+    code = CodeField(_("số hiệu"), max_length=100, unique=True)
+    title = models.CharField(_("tên"), max_length=400)
+    kind = models.CharField(_("loại"), max_length=30, choices=StandardKind.choices)
+    third_party_certified = models.BooleanField(
+        _("được tổ chức bên thứ ba chứng nhận"), default=False
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("thời hạn chứng chỉ tối đa (tháng)"), null=True, blank=True
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("được thay thế bởi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    version = models.PositiveIntegerField(editable=False, default=1)
+
+    history = HistoricalRecords()
+    objects = StandardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tiêu chuẩn, công cụ")
+        verbose_name_plural = _("tiêu chuẩn, công cụ")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(validity_months__isnull=True) | Q(validity_months__gt=0),
+                name="standard_validity_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(superseded_by=F("pk")), name="standard_not_superseded_by_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("standards:standard_detail", args=[self.pk])
+
+
+class CertificationBodyQuerySet(StandardQuerySet):
+    pass
+
+
+class CertificationBody(NormalizedTextMixin, models.Model):
+    """An organisation that certifies management systems or products, and its accreditation."""
+
+    name = models.CharField(_("tên tổ chức"), max_length=300)
+    acronym = models.CharField(_("tên viết tắt"), max_length=50, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    phone = CodeField(_("điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    website = models.URLField(_("trang web"), blank=True)
+    accredited = models.BooleanField(_("được công nhận"), default=False)
+    accredited_by = models.CharField(
+        _("tổ chức công nhận"), max_length=200, blank=True, help_text=_("Ví dụ: BoA (VICAS).")
+    )
+    accreditation_number = CodeField(_("số hiệu công nhận"), max_length=50, blank=True)
+    accredited_until = models.DateField(_("công nhận đến ngày"), null=True, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    version = models.PositiveIntegerField(editable=False, default=1)
+
+    history = HistoricalRecords()
+    objects = CertificationBodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổ chức chứng nhận")
+        verbose_name_plural = _("tổ chức chứng nhận")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="certification_body_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("standards:body_detail", args=[self.pk])
+
+    def accredited_on(self, day: datetime.date) -> bool:
+        return self.accredited and (self.accredited_until is None or day <= self.accredited_until)
+
+
+# --- Adoptions ---------------------------------------------------------------------------------
+
+
+class AdoptionQuerySet(ScopedQuerySet):
+    enterprise_field = "enterprise_id"
+    # Enterprise users propose adoptions of their own enterprise (services limit what they set).
+    enterprise_may_change = True
+
+    def active(self) -> "AdoptionQuerySet":
+        return self.filter(is_archived=False, enterprise__is_archived=False)
+
+    def verified(self) -> "AdoptionQuerySet":
+        return self.filter(review_state=ReviewState.VERIFIED)
+
+    def applying_on(self, day: datetime.date) -> "AdoptionQuerySet":
+        """Verified adoptions in an applying status whose period covers ``day``."""
+        return (
+            self.active()
+            .verified()
+            .filter(
+                Q(started_on__isnull=True) | Q(started_on__lte=day),
+                Q(ended_on__isnull=True) | Q(ended_on__gte=day),
+                status__in=APPLYING_STATUSES,
+            )
+        )
+
+
+class Adoption(NormalizedTextMixin, models.Model):
+    """An enterprise's adoption of a standard, scheme or productivity tool.
+
+    Officers record adoptions as verified; an enterprise user may propose one, which an officer
+    verifies or returns with a reason.
+    """
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("doanh nghiệp"),
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("tiêu chuẩn, công cụ"),
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=20,
+        choices=AdoptionStatus.choices,
+        default=AdoptionStatus.IMPLEMENTING,
+    )
+    started_on = models.DateField(_("bắt đầu từ"), null=True, blank=True)
+    ended_on = models.DateField(_("kết thúc ngày"), null=True, blank=True)
+    programme_supported = models.BooleanField(
+        _("được Chương trình hỗ trợ"),
+        default=False,
+        help_text=_("Doanh nghiệp được Chương trình năng suất chất lượng hỗ trợ áp dụng."),
+    )
+    support_note = models.TextField(_("nội dung hỗ trợ"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    review_state = models.CharField(
+        _("xác minh"), max_length=10, choices=ReviewState.choices, default=ReviewState.VERIFIED
+    )
+    review_reason = models.TextField(_("lý do trả lại"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác minh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("xác minh lúc"), null=True, blank=True)
+    is_archived = models.BooleanField(_("đã lưu trữ"), default=False)
+    version = models.PositiveIntegerField(editable=False, default=1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AdoptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("áp dụng tiêu chuẩn, công cụ")
+        verbose_name_plural = _("áp dụng tiêu chuẩn, công cụ")
+        ordering = ["enterprise", "standard"]
+        indexes = [
+            models.Index(fields=["standard", "status"], name="adoption_standard_status_idx"),
+            models.Index(fields=["enterprise", "standard"], name="adoption_enterprise_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="adoption_period_valid",
+            ),
+            # One current adoption of a standard per enterprise; earlier ones are archived.
+            models.UniqueConstraint(
+                fields=["enterprise", "standard"],
+                condition=Q(is_archived=False),
+                name="adoption_one_current_per_standard",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} – {self.standard}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("standards:adoption_detail", args=[self.pk])
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    enterprise_field = "enterprise_id"
+    # Enterprise users propose certificates and upload scans; services limit what they set.
+    enterprise_may_change = True
+
+    def active(self) -> "CertificateQuerySet":
+        return self.filter(is_archived=False, enterprise__is_archived=False)
+
+    def verified(self) -> "CertificateQuerySet":
+        return self.filter(review_state=ReviewState.VERIFIED)
+
+    def valid_on(self, day: datetime.date) -> "CertificateQuerySet":
+        """Certificates valid on ``day``: the one definition every page, count and report uses.
+
+        Valid means: a validity period covers ``day`` (issued ≤ day ≤ expiry of that issue), not
+        withdrawn on or before ``day``, not suspended on ``day`` (a suspension from its date until
+        the day before it is lifted), verified by an officer and not archived.
+        """
+        suspended = CertificateSuspension.objects.filter(
+            certificate=OuterRef("pk"), starts_on__lte=day
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+        covering = CertificatePeriod.objects.filter(
+            certificate=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day
+        )
+        return (
+            self.active()
+            .verified()
+            .filter(Exists(covering))
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+            .exclude(Exists(suspended))
+        )
+
+    def expiring_within(self, days: int, *, today: datetime.date) -> "CertificateQuerySet":
+        """Valid today and expiring within ``days`` days (the current period's end)."""
+        return self.valid_on(today).filter(
+            expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days)
+        )
+
+    def surveillance_overdue(self, *, today: datetime.date) -> "CertificateQuerySet":
+        return self.valid_on(today).filter(surveillance_due_on__lt=today)
+
+
+class Certificate(NormalizedTextMixin, models.Model):
+    """A certificate of conformity to a standard, with the fields IAF CertSearch keeps.
+
+    ``issued_on`` / ``expires_on`` are the current validity period and ``first_issued_on`` the
+    original issue; every issue and renewal is a ``CertificatePeriod``. ``withdrawn_on``,
+    ``surveillance_due_on`` and the periods are derived from the events by the services, never
+    typed.
+    """
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("doanh nghiệp"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("tiêu chuẩn"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    adoption = models.ForeignKey(
+        Adoption,
+        verbose_name=_("áp dụng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    number = CodeField(_("số chứng chỉ"), max_length=100)
+    body = models.ForeignKey(
+        CertificationBody,
+        verbose_name=_("tổ chức chứng nhận"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    scope = models.TextField(_("phạm vi chứng nhận"))
+    sites = models.TextField(_("địa điểm được chứng nhận"), blank=True)
+    first_issued_on = models.DateField(_("ngày cấp lần đầu"))
+    issued_on = models.DateField(_("ngày cấp hiện hành"))
+    expires_on = models.DateField(_("ngày hết hạn"))
+    last_audit_on = models.DateField(_("ngày đánh giá gần nhất"), null=True, blank=True)
+    surveillance_due_on = models.DateField(
+        _("hạn đánh giá giám sát"), null=True, blank=True, editable=False
+    )
+    withdrawn_on = models.DateField(_("thu hồi ngày"), null=True, blank=True, editable=False)
+    scan = models.FileField(
+        _("bản chụp chứng chỉ"),
+        upload_to=private_upload_to("certificates"),
+        blank=True,
+        max_length=300,
+    )
+    review_state = models.CharField(
+        _("xác minh"), max_length=10, choices=ReviewState.choices, default=ReviewState.VERIFIED
+    )
+    review_reason = models.TextField(_("lý do trả lại"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác minh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("xác minh lúc"), null=True, blank=True)
+    is_archived = models.BooleanField(_("đã lưu trữ"), default=False)
+    version = models.PositiveIntegerField(editable=False, default=1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["scan"])
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chứng chỉ")
+        verbose_name_plural = _("chứng chỉ")
+        ordering = ["-issued_on", "pk"]
+        indexes = [
+            models.Index(fields=["expires_on", "standard"], name="certificate_expiry_idx"),
+            models.Index(fields=["enterprise", "standard"], name="certificate_enterprise_idx"),
+            models.Index(fields=["standard", "expires_on"], name="certificate_standard_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=F("issued_on")), name="certificate_expiry_after_issue"
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_on__gte=F("first_issued_on")),
+                name="certificate_current_issue_after_first",
+            ),
+            # The same number twice at one body is one certificate.
+            models.UniqueConstraint(fields=["body", "number"], name="certificate_number_per_body"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.standard})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("standards:certificate_detail", args=[self.pk])
+
+    def status_on(self, day: datetime.date) -> CertificateStatus:
+        """The status on ``day`` from the loaded periods and suspensions (for one record's page;
+        lists and counts use ``CertificateQuerySet.valid_on``)."""
+        if self.withdrawn_on is not None and self.withdrawn_on <= day:
+            return CertificateStatus.WITHDRAWN
+        periods = list(self.periods.all())
+        if not any(p.starts_on <= day <= p.ends_on for p in periods):
+            started = any(p.starts_on <= day for p in periods)
+            return CertificateStatus.EXPIRED if started else CertificateStatus.NOT_YET_VALID
+        if any(
+            s.starts_on <= day and (s.ends_on is None or day < s.ends_on)
+            for s in self.suspensions.all()
+        ):
+            return CertificateStatus.SUSPENDED
+        return CertificateStatus.VALID
+
+
+class CertificatePeriod(models.Model):
+    """One validity period of a certificate (an issue or a renewal), derived from its events.
+
+    Periods of one certificate never overlap: a renewal before expiry ends the earlier period
+    the day before.
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="periods")
+    starts_on = models.DateField(_("hiệu lực từ"))
+    ends_on = models.DateField(_("hiệu lực đến"))
+
+    class Meta:
+        verbose_name = _("thời hạn hiệu lực")
+        verbose_name_plural = _("thời hạn hiệu lực")
+        ordering = ["certificate", "starts_on"]
+        indexes = [
+            models.Index(fields=["certificate", "starts_on", "ends_on"], name="period_lookup_idx"),
+            models.Index(fields=["ends_on", "starts_on"], name="period_range_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="period_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%d/%m/%Y} – {self.ends_on:%d/%m/%Y}"
+
+
+class CertificateSuspension(models.Model):
+    """A suspension of a certificate, from its date until the day before it was lifted."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="suspensions"
+    )
+    starts_on = models.DateField(_("đình chỉ từ"))
+    ends_on = models.DateField(_("hủy đình chỉ ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thời gian đình chỉ")
+        verbose_name_plural = _("thời gian đình chỉ")
+        ordering = ["certificate", "starts_on"]
+        indexes = [models.Index(fields=["certificate", "starts_on"], name="suspension_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
+                name="suspension_lifted_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%d/%m/%Y} – {self.ends_on or '…'}"
+
+
+class CertificateEvent(NormalizedTextMixin, models.Model):
+    """Something that happened to a certificate, with its date and who recorded it.
+
+    ``issued`` and ``renewed`` carry the expiry of the period they open; ``transferred`` names
+    the new certification body. The certificate's periods, suspensions, withdrawal and
+    surveillance due date are rebuilt from these events by the services.
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("sự kiện"), max_length=30, choices=CertificateEventKind.choices)
+    happened_on = models.DateField(_("ngày"))
+    expires_on = models.DateField(_("hết hạn ngày"), null=True, blank=True)
+    to_body = models.ForeignKey(
+        CertificationBody,
+        verbose_name=_("chuyển sang tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện chứng chỉ")
+        verbose_name_plural = _("sự kiện chứng chỉ")
+        ordering = ["certificate", "happened_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["issued", "renewed"]) | Q(expires_on__isnull=False),
+                name="certificate_event_issue_has_expiry",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("happened_on")),
+                name="certificate_event_expiry_after_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_on:%d/%m/%Y}"
+
+
+class CertificateReminder(NormalizedTextMixin, models.Model):
+    """A reminder the nightly job sent (or skipped) for a certificate and threshold.
+
+    Unique per certificate, kind and the date it is about (the expiry, or the surveillance due
+    date), so a reminder goes out once per threshold even if the job runs twice; on a catch-up
+    after missed days only the most urgent threshold is sent and the ones passed are recorded as
+    skipped.
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("loại nhắc"), max_length=30, choices=ReminderKind.choices)
+    about_date = models.DateField(_("ngày được nhắc"))
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    skipped = models.BooleanField(_("bỏ qua (đã có nhắc gần hơn)"), default=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhắc hạn chứng chỉ")
+        verbose_name_plural = _("nhắc hạn chứng chỉ")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "kind", "about_date"], name="certificate_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate} – {self.get_kind_display()}"
