@@ -1,3 +1,4 @@
+import csv
 import io
 
 import pytest
@@ -8,7 +9,7 @@ from openpyxl import load_workbook
 from enterprises.models import Enterprise, ExportJob, Membership
 from laichau_nsc.roles import Role, roles_of
 from tests.conftest import client_for
-from tests.enterprises.factories import EnterpriseFactory, valid_tax_code
+from tests.enterprises.factories import EnterpriseFactory, SectorFactory, valid_tax_code
 from tests.helpers import assert_queries_constant
 
 LIST = reverse("enterprises:enterprise_list")
@@ -393,6 +394,46 @@ def test_xlsx_export_follows_filters_and_neutralises_formulas(
     assert names == ['=HYPERLINK("http://x","Chè Tam Đường")', "Công ty TNHH Chè Tam Đường"]
     assert job.row_count == 2
     assert all(cell.data_type == "s" for cell in sheet["A"][1:])
+
+
+@pytest.mark.django_db
+def test_xlsx_export_keeps_codes_as_text_under_a_frozen_filtered_header(
+    officer, django_capture_on_commit_callbacks
+):
+    from enterprises.services import EXPORT_COLUMNS
+
+    EnterpriseFactory(tax_code="0100109106", phone="0912345678", sector=SectorFactory(code="01"))
+    EnterpriseFactory(tax_code="001203004567", legal_form="household")
+    _job, content = run_export(client_for(officer), "xlsx", "", django_capture_on_commit_callbacks)
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.freeze_panes == "A2"
+    last = sheet.cell(row=1, column=len(EXPORT_COLUMNS)).column_letter
+    assert sheet.auto_filter.ref == f"A1:{last}3"
+    assert sheet.column_dimensions["A"].width == 40  # the name
+    header = [c.value for c in sheet[1]]
+    by_header = {h: i for i, h in enumerate(header)}
+    codes = {}
+    for row in sheet.iter_rows(min_row=2):
+        for name in ("Mã số thuế", "Mã ngành", "Điện thoại"):
+            cell = row[by_header[name]]
+            if cell.value is not None:
+                assert cell.data_type == "s"
+                assert cell.number_format == "@"
+                codes.setdefault(name, set()).add(cell.value)
+    assert codes["Mã số thuế"] == {"0100109106", "001203004567"}
+    assert codes["Mã ngành"] == {"01"}
+    assert codes["Điện thoại"] == {"0912345678"}
+
+
+@pytest.mark.django_db
+def test_csv_export_writes_codes_so_excel_keeps_leading_zeros(
+    officer, django_capture_on_commit_callbacks
+):
+    EnterpriseFactory(tax_code="0100109106", name="Tổng công ty Thử")
+    _job, content = run_export(client_for(officer), "csv", "", django_capture_on_commit_callbacks)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[1][rows[0].index("Mã số thuế")] == '="0100109106"'
+    assert rows[1][0] == "Tổng công ty Thử"
 
 
 @pytest.mark.django_db
