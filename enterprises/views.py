@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from laichau_nsc.roles import Role, is_officer
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
 from . import selectors, services
-from .choices import JobState, MembershipState
+from .choices import JobState
 from .filters import EnterpriseFilterSet, MembershipFilterSet
 from .forms import (
     AccountRequestForm,
@@ -351,15 +351,6 @@ class MembershipListView(ObjectListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("enterprise", "user")
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        # The queue shows what waits for a decision unless another state (or "all", an empty
-        # choice) is asked for, also while sorting and paging.
-        data = QueryDict(mutable=True) if kwargs["data"] is None else kwargs["data"].copy()
-        data.setdefault("state", MembershipState.REQUESTED)
-        kwargs["data"] = data
-        return kwargs
 
 
 class MembershipDecisionView(ScopedMixin, DetailView):

@@ -88,6 +88,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["per_page_choices"] = self.per_page_choices
         context["results_template"] = self.results_template
+        # Shown above the results, so a search stays visible when the filter panel is folded.
+        context["active_filters"] = self.filterset.active_filters(self.request.GET)
         return context
 
 

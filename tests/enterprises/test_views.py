@@ -559,3 +559,23 @@ def test_csrf_failure_page_is_vietnamese(officer):
     response = client.post(reverse("login"), {"username": "canbo", "password": "x"})
     assert response.status_code == 403
     assert "Phiên làm việc đã hết hạn" in response.text
+
+
+@pytest.mark.django_db
+def test_list_shows_the_sector_by_code_and_name(officer):
+    sector = SectorFactory(code="10", name="Sản xuất, chế biến thực phẩm")
+    EnterpriseFactory(sector=sector)
+    text = client_for(officer).get(LIST).text
+    assert "10 – Sản xuất, chế biến thực phẩm" in text
+
+
+@pytest.mark.django_db
+def test_request_queue_cells_carry_their_labels_for_phone_cards(officer, enterprise_a):
+    from tests.enterprises.factories import MembershipFactory
+
+    MembershipFactory(enterprise=enterprise_a, state="requested", phone="0912 345 678")
+    text = client_for(officer).get(reverse("enterprises:membership_list")).text
+    assert 'class="table table-sm align-middle table-cards"' in text
+    assert 'data-label="Doanh nghiệp"' in text
+    assert 'data-label="Liên hệ"' in text
+    assert '<td class="cell-actions" data-label="Xử lý">' in text
