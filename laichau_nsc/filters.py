@@ -60,9 +60,13 @@ class PortalFilterSet(django_filters.FilterSet):
             value = cleaned.get(name)
             if isinstance(value, QuerySet):  # several records chosen
                 value = list(value)
-            if name in form.errors or value in (None, "", [], ()):
+            if name in form.errors or name not in cleaned:
                 continue
-            if name in self.defaults and self.data.get(name) == self.defaults[name]:
+            if name in self.defaults:
+                # Leaving a default is a condition, even for "all" (the queue's "?state=").
+                if self.data.get(name) == self.defaults[name]:
+                    continue
+            elif value in (None, "", [], ()):
                 continue
             remaining = query.copy()
             for param in _params_of(name, field):
