@@ -87,6 +87,7 @@ def test_request_queue_counts_only_states_other_than_its_default(officer, enterp
     assert chips(approved) == [("Trạng thái", "Đã duyệt")]
     # Dropping the condition goes back to the queue's default, the pending requests.
     assert approved.context["active_filters"][0].remove_query == ""
+    assert f'<a class="filter-chip-remove" href="{QUEUE}" ' in approved.text
     # Every state ("?state=", the empty choice) is a departure from the default too.
     assert chips(client.get(QUEUE, {"state": ""})) == [("Trạng thái", "Tất cả")]
 
