@@ -1,6 +1,7 @@
+from typing import ClassVar
+
 import django_filters
 from django import forms
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from laichau_nsc.filters import PortalFilterSet
@@ -51,15 +52,17 @@ class EnterpriseFilterSet(PortalFilterSet):
         method="filter_archived",
     )
 
+    # Archived records are hidden unless asked for.
+    defaults: ClassVar[dict[str, str]] = {"archived": "no"}
+
     class Meta:
         model = Enterprise
         fields = ("q", "admin_unit", "sector", "legal_form", "size_class", "status", "archived")
 
     def __init__(self, data=None, *args, **kwargs):
-        # Archived records are hidden unless asked for, also on the first, unfiltered visit.
-        data = QueryDict(mutable=True) if data is None else data.copy()
-        if not data.get("archived"):
-            data["archived"] = "no"
+        if data is not None and data.get("archived") == "":
+            data = data.copy()
+            del data["archived"]  # a hand-made "?archived=" means the default, not an error
         super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset, name: str, value: str):
@@ -74,6 +77,10 @@ class EnterpriseFilterSet(PortalFilterSet):
 
 
 class MembershipFilterSet(PortalFilterSet):
+    # The queue shows what waits for a decision unless another state is asked for ("all" is
+    # the empty choice, so "?state=" shows every request).
+    defaults: ClassVar[dict[str, str]] = {"state": MembershipState.REQUESTED}
+
     state = django_filters.ChoiceFilter(
         label=_("Trạng thái"), choices=MembershipState.choices, empty_label=_("Tất cả")
     )

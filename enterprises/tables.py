@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Enterprise, Membership
@@ -28,17 +29,25 @@ class EnterpriseTable(tables.Table):
 
 
 class MembershipTable(tables.Table):
-    """Every sortable column ends its ordering with the key, so pages never overlap."""
+    """Every sortable column ends its ordering with the key, so pages never overlap.
+
+    Login name and contact details share cells, so the decision buttons stay in view beside
+    the request on a laptop; on a phone each request is a card (``table-cards``).
+    """
 
     full_name = tables.Column(verbose_name=_("Người đăng ký"), order_by=("full_name", "pk"))
     enterprise = tables.Column(
-        linkify=True, verbose_name=_("Doanh nghiệp"), order_by=("enterprise__name", "pk")
+        linkify=True,
+        verbose_name=_("Doanh nghiệp"),
+        order_by=("enterprise__name", "pk"),
+        attrs={"td": {"class": "cell-wide"}},
     )
-    user = tables.Column(
-        accessor="user__username", verbose_name=_("Tên đăng nhập"), order_by=("user__username",)
+    contact = tables.Column(
+        accessor="email",
+        verbose_name=_("Liên hệ"),
+        order_by=("email", "pk"),
+        attrs={"td": {"class": "cell-wrap"}},
     )
-    phone = tables.Column(verbose_name=_("Điện thoại"), order_by=("phone", "pk"))
-    email = tables.Column(verbose_name=_("Thư điện tử"), order_by=("email", "pk"))
     requested_at = tables.DateTimeColumn(
         verbose_name=_("Đăng ký lúc"), format="d/m/Y H:i", order_by=("requested_at", "pk")
     )
@@ -47,11 +56,23 @@ class MembershipTable(tables.Table):
         template_name="enterprises/inc/membership_actions.html",
         verbose_name=_("Xử lý"),
         orderable=False,
+        attrs={"td": {"class": "cell-actions"}},
     )
 
     class Meta:
         model = Membership
-        fields = ("full_name", "enterprise", "user", "phone", "email", "requested_at", "state")
-        attrs = {"class": "table table-sm align-middle"}
+        fields = ("full_name", "enterprise", "contact", "requested_at", "state")
+        attrs = {"class": "table table-sm align-middle table-cards"}
         empty_text = _("Không có yêu cầu nào.")
         order_by = ("-requested_at",)
+
+    def render_full_name(self, record: Membership, value: str) -> str:
+        return format_html(
+            '{}<div class="small text-body-secondary fw-normal">{}: {}</div>',
+            value,
+            _("tên đăng nhập"),
+            record.user.username,
+        )
+
+    def render_contact(self, record: Membership) -> str:
+        return format_html('<span class="text-nowrap">{}</span><br>{}', record.phone, record.email)

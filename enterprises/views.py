@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,7 +19,6 @@ from laichau_nsc.text import parse_query
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
 from . import selectors, services
-from .choices import MembershipState
 from .filters import EnterpriseFilterSet, MembershipFilterSet
 from .forms import (
     AccountRequestForm,
@@ -356,15 +355,6 @@ class MembershipListView(ObjectListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("enterprise", "user")
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        # The queue shows what waits for a decision unless another state (or "all", an empty
-        # choice) is asked for, also while sorting and paging.
-        data = QueryDict(mutable=True) if kwargs["data"] is None else kwargs["data"].copy()
-        data.setdefault("state", MembershipState.REQUESTED)
-        kwargs["data"] = data
-        return kwargs
 
 
 class MembershipDecisionView(ScopedMixin, DetailView):

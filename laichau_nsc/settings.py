@@ -231,7 +231,9 @@ CONTENT_SECURITY_POLICY = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    # Celery still opens a (never used) connection for an inline task; an in-memory one with a
+    # host name, or kombu logs "No hostname was supplied" on the first export of each process.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 # Job state lives in our own rows (laichau_nsc/jobs.py); Celery's result store is not needed.
 CELERY_TASK_IGNORE_RESULT = True

@@ -49,6 +49,7 @@ account_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("tai-khoan/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("doanh-nghiep/", include("enterprises.urls")),

@@ -48,6 +48,7 @@ def b_pk(world: World) -> dict:
 
 EXPECTATIONS: dict[str, Row] = {
     "home": Row(302, 200, 200, 200, 200),
+    "favicon": same(302),  # to the static file, for everyone
     "login": Row(200, 302, 302, 302, 302),
     "logout": same(405),  # POST only
     "password_change": Row(ANON_LOGIN, 200, 200, 200, 200),
