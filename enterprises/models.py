@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from laichau_nsc.collation import VietnameseCollate
 from laichau_nsc.querysets import ScopedQuerySet
 from laichau_nsc.text import fold, single_line
 
@@ -248,11 +249,18 @@ class Enterprise(models.Model):
     class Meta:
         verbose_name = _("doanh nghiệp")
         verbose_name_plural = _("doanh nghiệp")
-        ordering = ["name", "pk"]
+        # Vietnamese order (laichau_nsc.collation); the indexes below sort the same way, so
+        # the list's ORDER BY name, id walks an index instead of sorting, also within one
+        # unit or sector (admin_unit_id = X ORDER BY name, id).
+        ordering = [VietnameseCollate("name").asc(), "pk"]
         indexes = [
-            models.Index(fields=["name", "id"], name="enterprise_name_idx"),
-            models.Index(fields=["admin_unit", "name"], name="enterprise_unit_name_idx"),
-            models.Index(fields=["sector", "name"], name="enterprise_sector_name_idx"),
+            models.Index(VietnameseCollate("name"), "id", name="enterprise_name_idx"),
+            models.Index(
+                "admin_unit", VietnameseCollate("name"), "id", name="enterprise_unit_name_idx"
+            ),
+            models.Index(
+                "sector", VietnameseCollate("name"), "id", name="enterprise_sector_name_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -312,6 +320,7 @@ class UnitAssignment(models.Model):
         verbose_name=_("đơn vị hành chính"),
         on_delete=models.PROTECT,
         related_name="assignments",
+        db_index=False,  # assignment_unit_enterprise_idx starts with it
     )
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
@@ -321,7 +330,11 @@ class UnitAssignment(models.Model):
         verbose_name_plural = _("đơn vị hành chính theo thời kỳ")
         # Periods with no start date came first; say so, as SQLite and PostgreSQL disagree.
         ordering = ["enterprise", models.F("valid_from").asc(nulls_first=True)]
-        indexes = [models.Index(fields=["enterprise", "valid_from"], name="assignment_period_idx")]
+        indexes = [
+            models.Index(fields=["enterprise", "valid_from"], name="assignment_period_idx"),
+            # Filtering by a former unit: the enterprises that were in it, from the index alone.
+            models.Index(fields=["unit", "enterprise"], name="assignment_unit_enterprise_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
