@@ -1,7 +1,25 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AdministrativeUnit, Enterprise, ExportJob, Membership, Sector, UnitAssignment
+from .models import (
+    AdministrativeUnit,
+    Enterprise,
+    ExportJob,
+    Membership,
+    Sector,
+    SectorCrosswalk,
+    UnitAssignment,
+    UnitOrigin,
+)
+
+
+class UnitOriginInline(admin.TabularInline):
+    model = UnitOrigin
+    fk_name = "successor"
+    extra = 0
+    raw_id_fields = ("predecessor",)
+    verbose_name_plural = _("thành lập từ")
 
 
 @admin.register(AdministrativeUnit)
@@ -10,6 +28,15 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
     list_filter = ("level",)
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)
+    inlines = [UnitOriginInline]
+
+
+class CrosswalkInline(admin.TabularInline):
+    model = SectorCrosswalk
+    fk_name = "source"
+    extra = 0
+    raw_id_fields = ("target",)
+    verbose_name_plural = _("tương ứng trong phiên bản mới")
 
 
 @admin.register(Sector)
@@ -18,6 +45,7 @@ class SectorAdmin(admin.ModelAdmin):
     list_filter = ("version", "level")
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)
+    inlines = [CrosswalkInline]
 
 
 class UnitAssignmentInline(admin.TabularInline):

@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from collections.abc import Collection
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -95,6 +96,44 @@ class AdministrativeUnit(models.Model):
         )
 
 
+class UnitOrigin(models.Model):
+    """A unit that a newer unit was formed from, wholly or in part.
+
+    Each commune of Lai Châu from 1 July 2025 came from one or two former districts (Resolution
+    1670/NQ-UBTVQH15); a commune formed from two districts has two rows.
+    """
+
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị mới"),
+        on_delete=models.PROTECT,
+        related_name="origins",
+    )
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị cũ"),
+        on_delete=models.PROTECT,
+        related_name="successions",
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("nguồn gốc đơn vị hành chính")
+        verbose_name_plural = _("nguồn gốc đơn vị hành chính")
+        ordering = ["successor", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["successor", "predecessor"], name="unit_origin_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=models.F("predecessor")), name="unit_origin_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.successor} ← {self.predecessor}"
+
+
 class Sector(models.Model):
     """A section or division of Viet Nam's industry classification, in one version of it.
 
@@ -125,9 +164,55 @@ class Sector(models.Model):
         ]
 
     def __str__(self) -> str:
-        # English pages show the ISIC title where the classification file gives one.
-        name = self.name_en if self.name_en and get_language() == "en" else self.name
-        return f"{self.code} – {name}"
+        return sector_label(self.code, self.name, self.name_en)
+
+
+def sector_label(code: str, name: str, name_en: str = "") -> str:
+    """ "10 – Sản xuất, chế biến thực phẩm"; English pages show the ISIC title where the
+    classification file gives one."""
+    shown = name_en if name_en and get_language() == "en" else name
+    return f"{code} – {shown}"
+
+
+class SectorCrosswalk(models.Model):
+    """One pair of the official conversion table between two versions of VSIC.
+
+    A division that was split has a row for each new division it went to; a division that
+    absorbed others is the target of several rows. ``note`` says which part went where.
+    """
+
+    source = models.ForeignKey(
+        Sector,
+        verbose_name=_("ngành theo phiên bản cũ"),
+        on_delete=models.CASCADE,
+        related_name="crosswalk_targets",
+    )
+    target = models.ForeignKey(
+        Sector,
+        verbose_name=_("ngành tương ứng theo phiên bản mới"),
+        on_delete=models.CASCADE,
+        related_name="crosswalk_sources",
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("bảng chuyển đổi ngành kinh tế")
+        verbose_name_plural = _("bảng chuyển đổi ngành kinh tế")
+        ordering = ["source", "target"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="crosswalk_pair_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source.version} {self.source.code} → {self.target.version} {self.target.code}"
+        )
+
+    def clean(self) -> None:
+        if self.source_id and self.target_id and self.source.version == self.target.version:
+            raise ValidationError(
+                _("Hai ngành của một cặp chuyển đổi phải thuộc hai phiên bản khác nhau.")
+            )
 
 
 class EnterpriseQuerySet(ScopedQuerySet):
@@ -157,6 +242,30 @@ class EnterpriseQuerySet(ScopedQuerySet):
         return self.filter(search_text__contains=tail).filter(
             GreaterThan(StrIndex("search_text", Value(folded)), 0)
         )
+
+    def in_units(self, unit_ids: Collection[int], *, history: bool = False) -> "EnterpriseQuerySet":
+        """Enterprises whose unit is one of ``unit_ids`` now, or with ``history`` at any time.
+
+        ``history`` reads the ``UnitAssignment`` periods, which include the current one: every
+        write that sets ``admin_unit`` opens a period for it (``services``, ``seed_demo``, the
+        synthetic loader). It is meant for units that have ceased, whose enterprises have moved.
+
+        Plans on PostgreSQL (checked with EXPLAIN at 200,000 rows), for the list's ORDER BY
+        name, id (collated) and the paginator's LIMIT:
+        - one unit: ``admin_unit_id = X`` walks ``enterprise_unit_name_idx`` in order and
+          stops at the limit, however many enterprises the unit has;
+        - several units (a province and its communes): the planner either walks
+          ``enterprise_name_idx`` and filters (when they hold most enterprises) or gathers
+          them with a bitmap scan of ``enterprise_unit_name_idx`` and sorts (when few do);
+        - ``history``: a semi-join with ``assignment_unit_enterprise_idx`` (index-only), then
+          the enterprises by primary key and a sort; or, for a unit that held many, the name
+          index walked in order, each row probed in ``assignment_period_idx``.
+        """
+        ids = list(unit_ids)
+        if history:
+            periods = UnitAssignment.objects.filter(unit_id__in=ids).values("enterprise_id")
+            return self.filter(pk__in=periods)
+        return self.filter(admin_unit_id__in=ids)
 
 
 #: Characters of a long search phrase that go through the trigram index.

@@ -151,3 +151,20 @@ def test_list_order_walks_a_collated_index_on_postgresql(officer, filtered):
     assert "Sort" not in plan, plan
     expected = {"": "enterprise_name_idx", "admin_unit": "enterprise_unit_name_idx"}
     assert expected.get(filtered, "enterprise_sector_name_idx") in plan, plan
+
+
+@pytest.mark.django_db
+def test_exports_list_names_in_vietnamese_order(officer):
+    from enterprises.selectors import enterprise_export_rows
+
+    for name in ("Công ty TNHH Nam", "Nậm Nhùn Xanh", "Công ty cổ phần Nam", "Ẩm thực Lai Châu"):
+        EnterpriseFactory(name=name)
+
+    rows = enterprise_export_rows(user=officer, params={}, fields=["name"], limit=100)
+
+    assert [name for (name,) in rows] == [
+        "Ẩm thực Lai Châu",
+        "Công ty cổ phần Nam",
+        "Công ty TNHH Nam",
+        "Nậm Nhùn Xanh",
+    ]
