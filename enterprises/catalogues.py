@@ -13,6 +13,7 @@ instead of a query returning all of them, and the filter computes a unit's subtr
 """
 
 import datetime
+import functools
 import threading
 import time
 import uuid
@@ -41,6 +42,7 @@ Choices = list[tuple]
 T = TypeVar("T")
 
 
+@functools.lru_cache(maxsize=256)  # a few distinct dates, thousands of units
 def _dmy(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -105,22 +107,26 @@ class UnitCatalogue:
         """Names of the units this one was formed from: ["Thành phố Lai Châu", …]."""
         return [self.units[p].name for p in self.origins.get(unit_id, ())]
 
-    def origins_text(self, unit_id: int) -> str:
+    def origins_text(self, unit_id: int | None, template: str | None = None) -> str:
         """ "từ Huyện Tam Đường, Thành phố Lai Châu", or "" for a unit with no recorded origin."""
-        names = self.origin_names(unit_id)
-        return _("từ %(units)s") % {"units": ", ".join(names)} if names else ""
+        names = self.origin_names(unit_id) if unit_id is not None else []
+        if not names:
+            return ""
+        return (template or _("từ %(units)s")) % {"units": ", ".join(names)}
 
-    def label(self, unit: Unit, today: datetime.date) -> str:
+    def label(self, unit: Unit, today: datetime.date, texts: dict[str, str] | None = None) -> str:
         """The unit's name with what tells it apart in time: its end, start or origins."""
+        texts = texts or _label_texts()  # translated once per list, not once per unit
         if unit.has_ceased(today):
-            return _("%(name)s (đến %(day)s)") % {"name": unit.name, "day": _dmy(unit.valid_to)}
+            return texts["ended"] % {"name": unit.name, "day": _dmy(unit.valid_to)}
         if not unit.has_started(today):
-            return _("%(name)s (từ ngày %(day)s)") % {
-                "name": unit.name,
-                "day": _dmy(unit.valid_from),
-            }
-        origins = self.origins_text(unit.id)
+            return texts["future"] % {"name": unit.name, "day": _dmy(unit.valid_from)}
+        origins = self.origins_text(unit.id, texts["origins"])
         return f"{unit.name} ({origins})" if origins else unit.name
+
+    def labels(self, units: Iterable[Unit], today: datetime.date) -> list[tuple[int, str]]:
+        texts = _label_texts()
+        return [(u.id, self.label(u, today, texts)) for u in units]
 
     def in_force(self, today: datetime.date, keep: int | None = None) -> list[Unit]:
         """Units in force on ``today`` (higher levels first, then by name), and ``keep``."""
@@ -145,20 +151,26 @@ class UnitCatalogue:
         current = self.in_force(today)
         groups: Choices = []
         if current:
-            groups.append((_("Đơn vị hiện nay"), [(u.id, self.label(u, today)) for u in current]))
+            groups.append((_("Đơn vị hiện nay"), self.labels(current, today)))
         ceased: dict[datetime.date, list[Unit]] = defaultdict(list)
         for unit in self.ordered:
             if unit.has_ceased(today):
                 ceased[unit.valid_to].append(unit)
         for last_day in sorted(ceased, reverse=True):
             title = _("Đơn vị cũ (đến %(day)s)") % {"day": _dmy(last_day)}
-            groups.append((title, [(u.id, self.label(u, today)) for u in ceased[last_day]]))
+            groups.append((title, self.labels(ceased[last_day], today)))
         future = [u for u in self.ordered if not u.has_started(today)]
         if future:
-            groups.append(
-                (_("Đơn vị sắp có hiệu lực"), [(u.id, self.label(u, today)) for u in future])
-            )
+            groups.append((_("Đơn vị sắp có hiệu lực"), self.labels(future, today)))
         return groups
+
+
+def _label_texts() -> dict[str, str]:
+    return {
+        "ended": _("%(name)s (đến %(day)s)"),
+        "future": _("%(name)s (từ ngày %(day)s)"),
+        "origins": _("từ %(units)s"),
+    }
 
 
 def _build_units() -> UnitCatalogue:

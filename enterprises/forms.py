@@ -95,7 +95,7 @@ class EnterpriseForm(VersionedForm):
             offered |= Q(pk=self.instance.admin_unit_id)
         field.queryset = AdministrativeUnit.objects.filter(offered)
         units = catalogue.in_force(today, keep=self.instance.admin_unit_id)
-        field.choices = [("", EMPTY_CHOICE)] + [(u.id, catalogue.label(u, today)) for u in units]
+        field.choices = [("", EMPTY_CHOICE), *catalogue.labels(units, today)]
 
     def _offer_sectors(self) -> None:
         """Divisions of the classification in force (VSIC 2025) by section. A record kept under
