@@ -1,14 +1,27 @@
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from laichau_nsc.collation import VietnameseCollate
+
 from .models import Enterprise, Membership
+
+
+def _in_vietnamese_order(
+    queryset: QuerySet, field: str, is_descending: bool
+) -> tuple[QuerySet, bool]:
+    """``field`` in Vietnamese order, then the key, so equal names never swap between pages."""
+    name = VietnameseCollate(field)
+    if is_descending:
+        return queryset.order_by(name.desc(), "-pk"), True
+    return queryset.order_by(name.asc(), "pk"), True
 
 
 class EnterpriseTable(tables.Table):
     """Only indexed columns sort: at a million rows any other ORDER BY scans the table."""
 
-    name = tables.Column(linkify=True, verbose_name=_("Tên doanh nghiệp"), order_by=("name", "id"))
+    name = tables.Column(linkify=True, verbose_name=_("Tên doanh nghiệp"))
     tax_code = tables.Column(verbose_name=_("Mã số thuế"))
     legal_form = tables.Column(verbose_name=_("Loại hình"), orderable=False)
     admin_unit = tables.Column(verbose_name=_("Đơn vị hành chính"), orderable=False)
@@ -24,6 +37,10 @@ class EnterpriseTable(tables.Table):
         empty_text = _("Không có doanh nghiệp nào phù hợp.")
         order_by = ("name",)
 
+    def order_name(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        # The same expressions as enterprise_name_idx (and the unit and sector indexes).
+        return _in_vietnamese_order(queryset, "name", is_descending)
+
     def render_status(self, record: Enterprise, value: str) -> str:
         return f"{value} · {_('lưu trữ')}" if record.is_archived else value
 
@@ -35,11 +52,11 @@ class MembershipTable(tables.Table):
     the request on a laptop; on a phone each request is a card (``table-cards``).
     """
 
-    full_name = tables.Column(verbose_name=_("Người đăng ký"), order_by=("full_name", "pk"))
+    # Sorted in Vietnamese order by order_full_name / order_enterprise below.
+    full_name = tables.Column(verbose_name=_("Người đăng ký"))
     enterprise = tables.Column(
         linkify=True,
         verbose_name=_("Doanh nghiệp"),
-        order_by=("enterprise__name", "pk"),
         attrs={"td": {"class": "cell-wide"}},
     )
     contact = tables.Column(
@@ -76,3 +93,9 @@ class MembershipTable(tables.Table):
 
     def render_contact(self, record: Membership) -> str:
         return format_html('<span class="text-nowrap">{}</span><br>{}', record.phone, record.email)
+
+    def order_full_name(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        return _in_vietnamese_order(queryset, "full_name", is_descending)
+
+    def order_enterprise(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        return _in_vietnamese_order(queryset, "enterprise__name", is_descending)

@@ -18,7 +18,8 @@ from laichau_nsc.roles import Role, is_officer
 from laichau_nsc.text import parse_query
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
-from . import selectors, services
+from . import catalogues, selectors, services
+from .choices import CURRENT_SECTOR_VERSION, ClassificationVersion
 from .filters import EnterpriseFilterSet, MembershipFilterSet
 from .forms import (
     AccountRequestForm,
@@ -69,6 +70,12 @@ class EnterpriseDetailView(ScopedMixin, DetailView):
         context["assignments"] = enterprise.unit_assignments.select_related("unit").order_by(
             F("valid_from").desc(nulls_last=True)
         )
+        # From the cached catalogues: no query.
+        context["unit_origins"] = catalogues.units().origins_text(enterprise.admin_unit_id)
+        sector = enterprise.sector
+        if sector is not None and sector.version != CURRENT_SECTOR_VERSION:
+            context["sector_counterparts"] = catalogues.sectors().counterparts(sector.pk)
+            context["current_sector_version"] = ClassificationVersion(CURRENT_SECTOR_VERSION).label
         if is_officer(self.request.user):
             context["memberships"] = (
                 Membership.objects.for_user(self.request.user)

@@ -102,8 +102,9 @@ def _shown(field: forms.Field, value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_shown(field, v) for v in value)
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        labels = dict(_flat(field.choices))
-        return str(labels.get(value, value))
+        # Compared as text: a cached catalogue's choices may be keyed by integer ids.
+        labels = {str(key): label for key, label in _flat(field.choices)}
+        return str(labels.get(str(value), value))
     return str(value)
 
 
