@@ -285,6 +285,9 @@ class Command(BaseCommand):
                 verbosity=self.verbosity,
                 stdout=self.stdout,
             )
+            call_command(
+                "load_standards", new_only=True, verbosity=self.verbosity, stdout=self.stdout
+            )
             users = self.seed_users()
             created = self.seed_enterprises(officer=users["canbo"])
             memberships = self.seed_memberships(users)
