@@ -108,6 +108,8 @@ EXPECTATIONS: dict[str, Row] = {
     "catalogue:body_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
     "catalogue:body_deactivate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
     "catalogue:body_activate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
+    # Public: anyone, signed in or not, checks a certificate.
+    "public:certificate_check": same(200),
     # The admin site guards itself: everyone who is not staff is sent to its login page.
     "admin:*": Row(302, 302, 302, 302, 302),
 }
