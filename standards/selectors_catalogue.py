@@ -22,8 +22,8 @@ def search_catalogue(queryset: QuerySet, text: str, *fields: str) -> QuerySet:
     finds "Hệ thống quản lý").
 
     The catalogue is reference data (tens to a few thousand rows, never per enterprise), so the
-    folding is done here over the id and the searched columns of the matching kind, one query,
-    instead of a stored search column and its index.
+    folding is done here, over the ids and searched columns of the rows the other filters left
+    (one query), rather than in a stored search column with its own migration and index.
     """
     folded = fold(text)
     if not folded:

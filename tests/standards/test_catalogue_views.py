@@ -32,9 +32,7 @@ def today(monkeypatch):
 
 
 def iso14001() -> tuple[Standard, Standard]:
-    new = StandardFactory(
-        code="ISO 14001:2026", title="Hệ thống quản lý môi trường – Các yêu cầu"
-    )
+    new = StandardFactory(code="ISO 14001:2026", title="Hệ thống quản lý môi trường – Các yêu cầu")
     old = StandardFactory(
         code="ISO 14001:2015",
         title="Hệ thống quản lý môi trường – Các yêu cầu",
@@ -178,11 +176,18 @@ def test_detail_counts_adoptions_and_certificates_valid_today(
         issued_on=issued,
         events=[(CertificateEventKind.WITHDRAWN, datetime.date(2026, 6, 1))],
     )
-    CertificateFactory(standard=standard, enterprise=enterprise_b, issued_on=datetime.date(2020, 1, 1))
     CertificateFactory(
-        standard=standard, enterprise=enterprise_b, issued_on=issued, review_state=ReviewState.PROPOSED
+        standard=standard, enterprise=enterprise_b, issued_on=datetime.date(2020, 1, 1)
     )
-    CertificateFactory(standard=standard, enterprise=enterprise_b, issued_on=issued, is_archived=True)
+    CertificateFactory(
+        standard=standard,
+        enterprise=enterprise_b,
+        issued_on=issued,
+        review_state=ReviewState.PROPOSED,
+    )
+    CertificateFactory(
+        standard=standard, enterprise=enterprise_b, issued_on=issued, is_archived=True
+    )
     Adoption.objects.create(enterprise=enterprise_a, standard=standard, status="maintained")
     Adoption.objects.create(enterprise=enterprise_b, standard=standard, status="implementing")
 
@@ -217,10 +222,12 @@ def test_enterprise_users_do_not_see_the_history(personas):
 
 
 def test_unknown_standard_is_a_404(officer):
-    assert client_for(officer).get(reverse("catalogue:standard_detail", args=[999])).status_code == 404
+    assert (
+        client_for(officer).get(reverse("catalogue:standard_detail", args=[999])).status_code == 404
+    )
 
 
-# --- Standards: create, edit, deactivate ------------------------------------------------------------
+# --- Standards: create, edit, deactivate -------------------------------------------------------
 
 
 def test_officer_adds_a_standard_with_history(officer):
@@ -323,7 +330,9 @@ def test_missing_or_bad_version_reloads_the_standard_and_saves_nothing(officer, 
     data = standard_data(standard, title="Đổi tên", version=version)
     if version is None:
         data.pop("version", None)
-    response = client_for(officer).post(reverse("catalogue:standard_update", args=[standard.pk]), data)
+    response = client_for(officer).post(
+        reverse("catalogue:standard_update", args=[standard.pk]), data
+    )
     assert response.status_code == 409
     assert "Không xác định được bản hồ sơ" in response.text
     standard.refresh_from_db()
@@ -381,7 +390,10 @@ def test_only_officers_change_the_catalogue(personas, name):
     client = personas[name].client
     posts = [
         (reverse("catalogue:standard_create"), standard_data(code="X", title="X")),
-        (reverse("catalogue:standard_update", args=[standard.pk]), standard_data(standard, title="X")),
+        (
+            reverse("catalogue:standard_update", args=[standard.pk]),
+            standard_data(standard, title="X"),
+        ),
         (reverse("catalogue:standard_deactivate", args=[standard.pk]), {}),
         (reverse("catalogue:body_create"), body_data(name="X")),
         (reverse("catalogue:body_update", args=[body.pk]), body_data(body, name="X")),

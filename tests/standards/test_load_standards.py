@@ -115,12 +115,11 @@ def test_a_changed_row_updates_the_standard_and_its_history(tmp_path):
 def test_a_file_can_replace_a_successor_and_clear_one(tmp_path):
     run(str(CATALOGUE))
     text = CATALOGUE.read_text(encoding="utf-8")
+    vietgap = "Thực hành nông nghiệp tốt (VietGAP) – Phần 1: Trồng trọt,scheme,true,24"
     text = text.replace(",36,ISO 14001:2026,", ",36,,").replace(
-        "TCVN 11892-1:2017,Thực hành nông nghiệp tốt (VietGAP) – Phần 1: Trồng trọt,scheme,true,24,,",
-        "TCVN 11892-1:2017,Thực hành nông nghiệp tốt (VietGAP) – Phần 1: Trồng trọt,scheme,true,24,"
-        "TCVN 11892-1:2026,",
+        f"TCVN 11892-1:2017,{vietgap},,", f"TCVN 11892-1:2017,{vietgap},TCVN 11892-1:2026,"
     )
-    text += "TCVN 11892-1:2026,Thực hành nông nghiệp tốt (VietGAP) – Phần 1: Trồng trọt,scheme,true,24,,\n"
+    text += f"TCVN 11892-1:2026,{vietgap},,\n"
 
     run(str(write_csv(tmp_path, text)))
 
@@ -134,8 +133,7 @@ def test_another_provinces_file_of_the_same_shape_loads_beside_it(tmp_path):
     run(str(CATALOGUE))
     path = write_csv(
         tmp_path,
-        HEADER
-        + "QCVN 01-1:2018/BYT,Quy chuẩn kỹ thuật quốc gia về chất lượng nước sạch,"
+        HEADER + "QCVN 01-1:2018/BYT,Quy chuẩn kỹ thuật quốc gia về chất lượng nước sạch,"
         "technical_regulation,Không,,,\n"
         + "TCCS 01:2024/CHE-DB,Chè Shan tuyết Điện Biên,company_standard,0,,,\n"
         + "ISO 22000:2005,Hệ thống quản lý an toàn thực phẩm – Yêu cầu đối với các tổ chức trong "
@@ -181,7 +179,8 @@ def test_new_only_adds_new_codes_and_keeps_what_officers_edited(tmp_path):
 def test_values_are_normalised_like_every_input(tmp_path):
     path = write_csv(
         tmp_path,
-        HEADER + "ＩＳＯ 9001:2015 ,Hệ thống\u200b quản lý\tchất lượng,management_system,true,36,,\n",
+        HEADER
+        + "ＩＳＯ 9001:2015 ,Hệ thống\u200b quản lý\tchất lượng,management_system,true,36,,\n",
     )
 
     run(str(path))
@@ -211,7 +210,7 @@ def test_seed_demo_loads_the_catalogue():
     assert Standard.objects.count() == 33
 
 
-# --- Bad files -------------------------------------------------------------------------------------
+# --- Bad files ---------------------------------------------------------------------------------
 
 GOOD = (
     "ISO 9001:2015,Hệ thống quản lý chất lượng – Các yêu cầu,management_system,true,36,,\n"
@@ -382,3 +381,23 @@ def test_a_missing_file_is_a_clear_message(tmp_path):
     with pytest.raises(CommandError) as error:
         run(str(tmp_path / "khong-co.csv"))
     assert "Không đọc được tệp" in str(error.value)
+
+
+def test_codes_are_compared_ignoring_case_like_the_portal_form(tmp_path):
+    run(str(CATALOGUE))
+    path = write_csv(
+        tmp_path,
+        HEADER + "tcvn iso 9001:2015,Hệ thống quản lý chất lượng – Các yêu cầu,"
+        "management_system,true,36,,\n"
+        "ISO 9001:2008,Hệ thống quản lý chất lượng,management_system,true,36,"
+        "Tcvn Iso 9001:2015,\n",
+    )
+
+    run(str(path))
+
+    assert Standard.objects.count() == 34
+    assert Standard.objects.get(code="tcvn iso 9001:2015").superseded_by is None
+    assert Standard.objects.get(code="ISO 9001:2008").superseded_by.code == "tcvn iso 9001:2015"
+    duplicate = write_csv(tmp_path, HEADER + GOOD + "iso 9001:2015,X,scheme,true,,,\n", "d.csv")
+    with pytest.raises(CommandError, match="Dòng 4: số hiệu iso 9001:2015 đã có ở dòng 2"):
+        run(str(duplicate))

@@ -6,7 +6,8 @@ way). A standard is keyed by its code:
 
 - the whole file is checked first (kind, boolean, validity, duplicate codes, a successor that
   names no row, a cycle of supersession) and every problem is reported with its line number;
-  nothing is written while any row is bad;
+  nothing is written while any row is bad. Codes are compared ignoring case, as the portal's
+  form does ("iso 9001:2015" is the row "ISO 9001:2015", and takes the file's spelling);
 - it is written in one transaction; loading the same file again changes nothing (no history
   either), and a row whose title, validity … changed in the file is updated, with a history
   record saying the file changed it;
@@ -66,9 +67,18 @@ class StandardRow:
     superseded_by: str  # a code, or ""
     notes: str
 
+    @property
+    def key(self) -> str:
+        return self.code.casefold()
+
+    @property
+    def successor_key(self) -> str:
+        return self.superseded_by.casefold()
+
     def values(self) -> dict:
         """The model fields this row sets (the successor is resolved when writing)."""
         return {
+            "code": self.code,
             "title": self.title,
             "kind": self.kind,
             "third_party_certified": self.third_party_certified,
@@ -131,13 +141,13 @@ class Command(BaseCommand):
             errors += row_errors
             if row is None:
                 continue
-            if row.code in seen:
+            if row.key in seen:
                 errors.append(
                     _("Dòng %(line)d: số hiệu %(code)s đã có ở dòng %(other)d.")
-                    % {"line": line, "code": row.code, "other": seen[row.code]}
+                    % {"line": line, "code": row.code, "other": seen[row.key]}
                 )
                 continue
-            seen[row.code] = line
+            seen[row.key] = line
             rows.append(row)
         if not rows and not errors:
             errors.append(_("Tệp không có dòng dữ liệu nào."))
@@ -188,7 +198,7 @@ class Command(BaseCommand):
                 )
                 % {"where": where}
             )
-        if code and successor == code:
+        if code and successor.casefold() == code.casefold():
             errors.append(
                 _("%(where)s: %(code)s không thể được thay thế bởi chính nó.")
                 % {"where": where, "code": code}
@@ -236,10 +246,13 @@ class Command(BaseCommand):
     def check_successors(self, rows: list[StandardRow], *, new_only: bool) -> list[str]:
         """Every successor names a row of the file or a standard already loaded, and following
         the successors as they will be after loading never comes back to where it started."""
-        loaded = dict(Standard.objects.values_list("code", "superseded_by__code"))
+        pairs = list(Standard.objects.values_list("code", "superseded_by__code"))
+        loaded = {code.casefold(): (successor or "").casefold() for code, successor in pairs}
+        spelled = {code.casefold(): code for code, _successor in pairs}
+        in_file = {row.key for row in rows}
         errors = []
         for row in rows:
-            known = any(r.code == row.superseded_by for r in rows) or row.superseded_by in loaded
+            known = row.successor_key in in_file or row.successor_key in loaded
             if row.superseded_by and not known:
                 errors.append(
                     _(
@@ -250,52 +263,54 @@ class Command(BaseCommand):
                 )
         if errors:
             return errors
-        successor = {code: target or "" for code, target in loaded.items()}
+        successor = dict(loaded)
         for row in rows:
-            if not (new_only and row.code in loaded):
-                successor[row.code] = row.superseded_by
-        lines = {row.code: row.line for row in rows}
+            if not (new_only and row.key in loaded):
+                successor[row.key] = row.successor_key
+        by_key = {row.key: row for row in rows}
+        spelled.update((row.key, row.code) for row in rows)
         reported: set[str] = set()
         for row in rows:
-            cycle = self.cycle_from(row.code, successor)
+            cycle = self.cycle_from(row.key, successor)
             if cycle and not reported.intersection(cycle):
                 reported.update(cycle)
+                names = [spelled[k] for k in cycle]
                 errors.append(
                     _("Dòng %(line)d: vòng thay thế khép kín: %(chain)s.")
                     % {
-                        "line": min(lines.get(code, row.line) for code in cycle),
-                        "chain": " → ".join([*cycle, cycle[0]]),
+                        "line": min(by_key[k].line for k in cycle if k in by_key),
+                        "chain": " → ".join([*names, names[0]]),
                     }
                 )
         return errors
 
     @staticmethod
-    def cycle_from(code: str, successor: dict[str, str]) -> list[str]:
-        """The codes of the cycle reached by following successors from ``code`` ([] if none)."""
+    def cycle_from(key: str, successor: dict[str, str]) -> list[str]:
+        """The keys of the cycle reached by following successors from ``key`` ([] if none)."""
         path: list[str] = []
-        while code and code not in path:
-            path.append(code)
-            code = successor.get(code, "")
-        return path[path.index(code) :] if code else []
+        while key and key not in path:
+            path.append(key)
+            key = successor.get(key, "")
+        return path[path.index(key) :] if key else []
 
     # --- writing ----------------------------------------------------------------------------
 
     def save(self, rows: list[StandardRow], *, path: Path, new_only: bool) -> tuple[int, int]:
         """Create or update each row, a successor before the rows it replaces, so that a new
         standard is created with its link (one history record, not two)."""
-        standards = {s.code: s for s in Standard.objects.all()}
+        standards = {s.code.casefold(): s for s in Standard.objects.all()}
         reason = _("Nạp từ tệp %(file)s") % {"file": path.name}
         created = updated = 0
         for row in self.successors_first(rows):
             fields = row.values()
-            target = standards.get(row.superseded_by)
+            target = standards.get(row.successor_key)
             fields["superseded_by_id"] = target.pk if target else None
-            standard = standards.get(row.code)
+            standard = standards.get(row.key)
             if standard is None:
-                standard = Standard(code=row.code, **fields)
+                standard = Standard(**fields)
                 standard._change_reason = reason
                 standard.save()
-                standards[row.code] = standard
+                standards[row.key] = standard
                 created += 1
             elif not new_only and any(getattr(standard, f) != v for f, v in fields.items()):
                 for field, value in fields.items():
@@ -309,15 +324,15 @@ class Command(BaseCommand):
 
     @staticmethod
     def successors_first(rows: list[StandardRow]) -> list[StandardRow]:
-        by_code = {row.code: row for row in rows}
+        by_key = {row.key: row for row in rows}
         ordered: list[StandardRow] = []
         placed: set[str] = set()
         for row in rows:
             chain = []
             node: StandardRow | None = row
-            while node is not None and node.code not in placed:  # no cycles: checked above
+            while node is not None and node.key not in placed:  # no cycles: checked above
                 chain.append(node)
-                placed.add(node.code)
-                node = by_code.get(node.superseded_by)
+                placed.add(node.key)
+                node = by_key.get(node.successor_key)
             ordered.extend(reversed(chain))
         return ordered
