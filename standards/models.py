@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -436,6 +437,9 @@ class Certificate(NormalizedTextMixin, models.Model):
             models.Index(fields=["expires_on", "standard"], name="certificate_expiry_idx"),
             models.Index(fields=["enterprise", "standard"], name="certificate_enterprise_idx"),
             models.Index(fields=["standard", "expires_on"], name="certificate_standard_idx"),
+            # The public check looks a number up ignoring case (number__iexact is UPPER() = UPPER()
+            # on PostgreSQL): without it every lookup reads every certificate.
+            models.Index(Upper("number"), name="certificate_number_upper_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -87,11 +87,24 @@ def _cache_key(query: str, today: datetime.date) -> str:
 
 
 def _search(query: str, *, today: datetime.date) -> CheckResult:
-    # Enterprise.search folds like the enterprise list, through the trigram index on PostgreSQL.
-    by_name = Enterprise.objects.active().search(query).values("pk")
+    """Two index-friendly steps rather than one ``number = … OR enterprise IN (…)`` query, which
+    PostgreSQL can only answer by reading every certificate:
+
+    1. the first enterprises by name that match the query (folded, through the trigram index)
+       and hold a public certificate: walking the name index stops after ``MAX_RESULTS + 1``,
+       however broad the query ("cong ty");
+    2. their certificates, or those whose number is the query (``certificate_number_upper_idx``).
+    """
+    public = public_certificates()
+    enterprise_ids = list(
+        Enterprise.objects.active()
+        .search(query)
+        .filter(Exists(public.filter(enterprise=OuterRef("pk"))))
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[: MAX_RESULTS + 1]
+    )
     matches = (
-        public_certificates()
-        .filter(Q(number__iexact=normalize_code(query)) | Q(enterprise__in=by_name))
+        public.filter(Q(number__iexact=normalize_code(query)) | Q(enterprise_id__in=enterprise_ids))
         .select_related("enterprise", "standard", "body")
         .annotate(valid_today=Exists(Certificate.objects.valid_on(today).filter(pk=OuterRef("pk"))))
         .prefetch_related(
@@ -104,7 +117,7 @@ def _search(query: str, *, today: datetime.date) -> CheckResult:
     rows = list(matches)
     return CheckResult(
         certificates=tuple(_public(c, today) for c in rows[:MAX_RESULTS]),
-        truncated=len(rows) > MAX_RESULTS,
+        truncated=len(rows) > MAX_RESULTS or len(enterprise_ids) > MAX_RESULTS,
     )
 
 

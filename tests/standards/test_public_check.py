@@ -239,6 +239,27 @@ def test_nul_and_markup_in_the_query_are_harmless(tea):
     assert "<script>che" not in response.text
 
 
+def test_a_broad_name_lists_only_enterprises_with_public_certificates(today):
+    """The first enterprises by name that match are taken only among those holding a public
+    certificate, so twenty-odd matching names without one do not hide the ones with one."""
+    for i in range(MAX_RESULTS + 5):
+        EnterpriseFactory(name=f"Công ty Chè A{i:02d}")
+    CertificateFactory(
+        enterprise=EnterpriseFactory(name="Công ty Chè Z"), number="Z-1", issued_on=ISSUED
+    )
+    CertificateFactory(
+        enterprise=EnterpriseFactory(name="Công ty Chè B"),
+        number="B-1",
+        issued_on=ISSUED,
+        review_state=ReviewState.PROPOSED,
+    )
+
+    found = rows(check("cong ty che"))
+
+    assert len(found) == 1
+    assert "Z-1" in found[0]
+
+
 def test_results_are_bounded(today):
     enterprise = EnterpriseFactory(name="Tổng công ty Chè Lai Châu")
     for _i in range(MAX_RESULTS + 3):
@@ -264,8 +285,9 @@ def test_query_count_does_not_grow_with_results(today):
         status, queries, _sql = count_queries(Client(), f"{URL}?q={query}")
         assert status == 200
         counts.append(queries)
-    # the certificates with enterprise, standard and body joined, their periods, suspensions.
-    assert counts == [3, 3]
+    # the matching enterprises that hold a public certificate, their certificates (or those
+    # with the number) with enterprise, standard and body joined, the periods, the suspensions.
+    assert counts == [4, 4]
 
 
 # --- Rate limit and cache ----------------------------------------------------------------------
@@ -299,7 +321,7 @@ def test_the_limit_reads_the_client_address_behind_the_proxy(tea, settings):
 def test_a_repeated_query_is_answered_from_the_cache(tea):
     first = count_queries(Client(), f"{URL}?q=che+tam+duong")
     second = count_queries(Client(), f"{URL}?q=che+tam+duong")
-    assert (first[:2], second[:2]) == ((200, 3), (200, 0))
+    assert (first[:2], second[:2]) == ((200, 4), (200, 0))
 
 
 def test_the_cache_never_serves_yesterdays_status(tea, today):
