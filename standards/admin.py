@@ -11,7 +11,7 @@ contradict the events they come from.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from laichau_nsc.admin import NormalizingAdminMixin, PortalModelAdmin, PortalTabularInline
+from laichau_nsc.admin import PortalModelAdmin, PortalTabularInline
 
 from .models import (
     Adoption,
@@ -25,7 +25,7 @@ from .models import (
 )
 
 
-class HistoryAdmin(NormalizingAdminMixin, SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
     """A model with history: its history page, no deletion, and the version bumped on save."""
 
     def has_delete_permission(self, request, obj=None) -> bool:

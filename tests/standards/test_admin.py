@@ -6,6 +6,9 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from laichau_nsc.admin import PortalModelAdmin
 
 from standards.choices import CertificateEventKind, ReminderKind
 from standards.models import Adoption, CertificateReminder, Standard
@@ -42,8 +45,16 @@ def records():
 def test_every_standards_model_is_registered():
     models = {m.__name__ for m in apps.get_app_config("standards").get_models()}
     ours = {m for m in models if not m.startswith("Historical")}
-    registered = {m.__name__ for m in admin.site._registry if m._meta.app_label == "standards"}
-    assert ours == registered
+    ours_registered = {
+        m: model_admin
+        for m, model_admin in admin.site._registry.items()
+        if m._meta.app_label == "standards"
+    }
+    assert ours == {m.__name__ for m in ours_registered}
+    for model, model_admin in ours_registered.items():
+        assert isinstance(model_admin, PortalModelAdmin), model
+        has_history = hasattr(model, "history")
+        assert isinstance(model_admin, SimpleHistoryAdmin) == has_history, model
 
 
 def admin_url(obj, view: str, *args) -> str:

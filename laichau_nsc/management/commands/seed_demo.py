@@ -1,6 +1,7 @@
 """``manage.py seed_demo``: Lai Châu demo data for trying the portal.
 
-Loads the administrative units and VSIC 2018, creates the demo logins and about sixty
+Loads the administrative units, VSIC 2018 and the standards catalogue (codes not there yet:
+portal edits stay), creates the demo logins and about sixty
 enterprises, cooperatives and household businesses with their unit history, and the two demo
 enterprise accounts. Running it again changes nothing: whatever exists (a user, an enterprise by
 tax code, a membership) is left as it is, so data entered in the portal survives.
