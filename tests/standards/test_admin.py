@@ -9,7 +9,6 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from laichau_nsc.admin import PortalModelAdmin
-
 from standards.choices import CertificateEventKind, ReminderKind
 from standards.models import Adoption, CertificateReminder, Standard
 from tests.standards.factories import CertificateFactory, StandardFactory
