@@ -288,6 +288,8 @@ PORTAL_ACCOUNT_REQUESTS_PER_HOUR = env.int("PORTAL_ACCOUNT_REQUESTS_PER_HOUR", d
 # Password-reset requests accepted from one address, and for one e-mail address, per hour.
 PORTAL_PASSWORD_RESETS_PER_HOUR = env.int("PORTAL_PASSWORD_RESETS_PER_HOUR", default=5)
 PORTAL_PASSWORD_RESETS_PER_ACCOUNT = env.int("PORTAL_PASSWORD_RESETS_PER_ACCOUNT", default=3)
+# Public certificate checks accepted from one address per hour (then a 429 page).
+PORTAL_CERTIFICATE_CHECKS_PER_HOUR = env.int("PORTAL_CERTIFICATE_CHECKS_PER_HOUR", default=120)
 PORTAL_LIST_MAX_ROWS = env.int("PORTAL_LIST_MAX_ROWS", default=1000)
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=200_000)
 

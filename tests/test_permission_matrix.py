@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from enterprises import services
 from tests.enterprises.factories import MembershipFactory
 from tests.factories import UserFactory
+from tests.standards.factories import CertificationBodyFactory, StandardFactory
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the login page
 
@@ -44,6 +45,15 @@ class World:
 
 def b_pk(world: World) -> dict:
     return {"pk": world.enterprise_b.pk}
+
+
+def standard_pk(world: World) -> dict:
+    # Created on demand so the World (shared with other apps' rows) needs no new field.
+    return {"pk": StandardFactory().pk}
+
+
+def body_pk(world: World) -> dict:
+    return {"pk": CertificationBodyFactory().pk}
 
 
 EXPECTATIONS: dict[str, Row] = {
@@ -86,6 +96,21 @@ EXPECTATIONS: dict[str, Row] = {
     "enterprises:membership_revoke": Row(
         ANON_LOGIN, 200, 403, 403, 403, kwargs=lambda w: {"pk": w.approved_b.pk}
     ),
+    # The catalogue: every signed-in role reads it, officers change it (nothing is deleted).
+    "catalogue:standard_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "catalogue:standard_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "catalogue:standard_detail": Row(ANON_LOGIN, 200, 200, 200, 200, kwargs=standard_pk),
+    "catalogue:standard_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=standard_pk),
+    "catalogue:standard_deactivate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=standard_pk),
+    "catalogue:standard_activate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=standard_pk),
+    "catalogue:body_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "catalogue:body_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "catalogue:body_detail": Row(ANON_LOGIN, 200, 200, 200, 200, kwargs=body_pk),
+    "catalogue:body_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
+    "catalogue:body_deactivate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
+    "catalogue:body_activate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
+    # Public: anyone, signed in or not, checks a certificate.
+    "public:certificate_check": same(200),
     # The admin site guards itself: everyone who is not staff is sent to its login page.
     "admin:*": Row(302, 302, 302, 302, 302),
 }

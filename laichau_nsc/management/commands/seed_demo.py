@@ -1,7 +1,8 @@
 """``manage.py seed_demo``: Lai Châu demo data for trying the portal.
 
 Loads the administrative units with the origins of the communes of 1 July 2025, VSIC 2018 and
-VSIC 2025 with the crosswalk between them, creates the demo logins and about sixty enterprises,
+VSIC 2025 with the crosswalk between them, the standards catalogue (codes not there yet:
+portal edits stay), creates the demo logins and about sixty enterprises,
 cooperatives and household businesses (registered under VSIC 2018) with their unit history, and
 the two demo enterprise accounts. Running it again changes nothing: whatever exists (a user, an enterprise by
 tax code, a membership) is left as it is, so data entered in the portal survives.
@@ -287,6 +288,9 @@ class Command(BaseCommand):
                 ("load_sector_crosswalk", {}),
             ):
                 call_command(command, verbosity=self.verbosity, stdout=self.stdout, **options)
+            call_command(
+                "load_standards", new_only=True, verbosity=self.verbosity, stdout=self.stdout
+            )
             users = self.seed_users()
             created = self.seed_enterprises(officer=users["canbo"])
             memberships = self.seed_memberships(users)
