@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import BigIntegerField, ExpressionWrapper, F, Max, Q, Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
@@ -247,10 +247,7 @@ class EnterpriseQuerySet(ScopedQuerySet):
         if len(folded) <= SEARCH_INDEXED_TAIL:
             found = self.filter(search_text__contains=folded)
         else:
-            tail = folded[-SEARCH_INDEXED_TAIL:]
-            word_start = tail.split(" ", 1)[1] if " " in tail[1:] else tail
-            tail = word_start if len(word_start) >= 3 else tail  # start at a word if one is left
-            found = self.filter(search_text__contains=tail).filter(
+            found = self.filter(search_text__contains=_indexed_part(folded)).filter(
                 GreaterThan(StrIndex("search_text", Value(folded)), 0)
             )
         found.searched_for = folded
@@ -284,17 +281,24 @@ class EnterpriseQuerySet(ScopedQuerySet):
         below = (self.model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         found: list[int] = []
         window = SEARCH_PROBE_ROWS  # ids walked next, ending just below ``below``
-        for _walk in range(SEARCH_WALKS):
-            floor = max(0, below - window)
-            walked = list(newest.filter(pk__lt=below, pk__gte=floor)[: limit - len(found)])
-            found += walked
-            if len(found) >= limit or floor == 0:
-                return found
-            share = max(len(walked) / (below - floor), 1 / below)  # the density seen
-            below, need = floor, limit - len(found)
-            if not _walk_pays(share, need, below):
-                break
-            window = math.ceil(2 * need / share)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A walk must walk: for a window of ids the planner would rather intersect the
+            # trigram index with it, which costs what the whole search costs ("sin ho": 0.4 s).
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            for _walk in range(SEARCH_WALKS):
+                floor = max(0, below - window)
+                walked = list(newest.filter(pk__lt=below, pk__gte=floor)[: limit - len(found)])
+                found += walked
+                if len(found) >= limit or floor == 0:
+                    break
+                share = max(len(walked) / (below - floor), 1 / below)  # the density seen
+                below, need = floor, limit - len(found)
+                if not _walk_pays(share, need, below):
+                    break
+                window = math.ceil(2 * need / share)
+            cursor.execute("RESET enable_bitmapscan")
+        if len(found) >= limit or below == 0:
+            return found
         return found + self.filter(pk__lt=below)._newest_from_index(limit - len(found))
 
     def _newest_from_index(self, limit: int) -> list[int]:
@@ -338,6 +342,20 @@ SEARCH_WALKS = 4
 #: Testing a row while walking the primary key costs about a fifth of collecting a match
 #: through the trigram index and reading its row (measured on a million synthetic rows).
 SEARCH_WALK_COST_RATIO = 5
+
+
+def _indexed_part(folded: str) -> str:
+    """The part of a long phrase that goes through the trigram index: from the first word with
+    a digit (a house number or a code: rare trigrams), else the tail (the end of a name), which
+    is rarer than its start ("cong ty tnhh …") — but not an address's end ("tinh lai chau" is
+    in every address): at a word when one is left."""
+    words = folded.split(" ")
+    with_digit = next((i for i, w in enumerate(words) if any(c.isdigit() for c in w)), None)
+    if with_digit is not None:
+        return " ".join(words[with_digit:])[:SEARCH_INDEXED_TAIL]
+    tail = folded[-SEARCH_INDEXED_TAIL:]
+    word_start = tail.split(" ", 1)[1] if " " in tail[1:] else tail
+    return word_start if len(word_start) >= 3 else tail
 
 
 def _walk_pays(share: float, need: int, rows: int) -> bool:
