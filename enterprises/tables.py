@@ -134,7 +134,8 @@ def enterprise_rows_html(records: Iterable[Enterprise]) -> SafeString:
         escape(part)
         for part in reverse("enterprises:enterprise_detail", args=[_PK_MARK]).split(str(_PK_MARK))
     )
-    archived = f" · {escape(gettext('lưu trữ'))}"
+    archived_label = gettext("lưu trữ")
+    archived = f" · {escape(archived_label)}"
     rows = []
     for e in records:
         tax_code = escape(e.tax_code)
