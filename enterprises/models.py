@@ -289,11 +289,9 @@ class EnterpriseQuerySet(ScopedQuerySet):
                 floor = max(0, below - window)
                 walked = list(newest.filter(pk__lt=below, pk__gte=floor)[: limit - len(found)])
                 found += walked
-                if len(found) >= limit or floor == 0:
-                    break
                 share = max(len(walked) / (below - floor), 1 / below)  # the density seen
                 below, need = floor, limit - len(found)
-                if not _walk_pays(share, need, below):
+                if need <= 0 or below == 0 or not _walk_pays(share, need, below):
                     break
                 window = math.ceil(2 * need / share)
             cursor.execute("RESET enable_bitmapscan")
