@@ -1,8 +1,10 @@
+from collections.abc import Hashable
 from typing import ClassVar
 
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from laichau_nsc.filters import PortalFilterSet
@@ -67,6 +69,17 @@ class EnterpriseFilterSet(PortalFilterSet):
             timezone.localdate()
         )
         self.filters["sector"].extra["choices"] = catalogues.sectors().choices()
+
+    def options_key(self, name: str) -> Hashable | None:
+        # The catalogues are rebuilt (new objects) whenever units or sectors change.
+        language = get_language()
+        if name == "admin_unit":
+            return (catalogues.units(), timezone.localdate(), language)
+        if name == "sector":
+            return (catalogues.sectors(), language)
+        if name in ("legal_form", "size_class", "status", "archived"):
+            return (EnterpriseFilterSet, name, language)  # fixed choices, translated labels
+        return None
 
     def filter_admin_unit(self, queryset, name: str, value: str):
         """The unit and the units under it; for a unit that has ceased, every enterprise that

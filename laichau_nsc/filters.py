@@ -1,5 +1,6 @@
 """The FilterSet base of every list: normalised input, Bootstrap classes and fast selects."""
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -48,13 +49,20 @@ class PortalFilterSet(django_filters.FilterSet):
     def form(self) -> forms.Form:
         if not hasattr(self, "_form"):
             form = super().form
-            for field in form.fields.values():
+            for name, field in form.fields.items():
                 widget = field.widget
                 if type(widget) is forms.Select:
                     field.widget = widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
+                    widget.options_key = self.options_key(name)
                 css = "form-select" if isinstance(widget, forms.Select) else "form-control"
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
         return self._form
+
+    def options_key(self, name: str) -> Hashable | None:
+        """What identifies the choices of the select ``name``, so their HTML is made once
+        (``FastSelect.options_key``); None: made on every request. The same key must always
+        mean the same choices: include the language, and whatever the choices are built from."""
+        return None
 
     def active_filters(self, query: QueryDict) -> list[ActiveFilter]:
         """The valid conditions of ``query`` that narrow the list, in the form's order.

@@ -41,3 +41,25 @@ def test_fast_select_renders_groups_as_optgroups_like_django_select():
 def test_fast_select_escapes_group_labels():
     html = FastSelect(choices=[('<b>"Nhóm"</b>', [(1, "Một")])]).render("x", None)
     assert '<optgroup label="&lt;b&gt;&quot;Nhóm&quot;&lt;/b&gt;">' in html
+
+
+def test_fast_select_with_an_options_key_renders_as_without_one():
+    choices = [("", "Tất cả"), ("Nhóm <1>", [(1, "Xã A & B"), (2, "Xã C")]), (3, "Phường D")]
+    plain = FastSelect(choices=choices)
+    keyed = FastSelect(choices=choices)
+    keyed.options_key = ("test", "renders as without one")
+    for value in ("", "2", "3", None):
+        assert keyed.render("u", value) == plain.render("u", value)
+
+
+def test_fast_select_reuses_the_options_of_its_key_and_only_of_its_key():
+    first = FastSelect(choices=[("a", "Một")])
+    first.options_key = ("test", "reuse", "vi")
+    first.render("x", "a")
+    # The same key promises the same choices: the escaped options made first are used.
+    again = FastSelect(choices=[("a", "Khác")])
+    again.options_key = ("test", "reuse", "vi")
+    assert "Một" in again.render("x", "a")
+    other = FastSelect(choices=[("a", "One")])
+    other.options_key = ("test", "reuse", "en")
+    assert "One" in other.render("x", "a")

@@ -176,6 +176,7 @@ def _unit_choices() -> dict:
                 valid_from=unit.valid_from,
                 former_id=before.pk if before and unit.valid_from else None,
                 address_suffix=_address_suffix(unit, by_id),
+                urban=unit.level == UnitLevel.WARD,
             )
         )
     weights = [3 if u.level == UnitLevel.WARD else 1 for u in current]

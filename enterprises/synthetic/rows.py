@@ -101,12 +101,16 @@ DEFAULT_TITLES = ("Giám đốc", "Giám đốc", "Tổng Giám đốc")
 
 @dataclass(frozen=True)
 class UnitChoice:
-    """A unit enterprises are placed in, the unit of the period before it, and address words."""
+    """A unit enterprises are placed in, the unit of the period before it, and address words.
+
+    In a ward (``urban``) an address is a house number on a street; elsewhere a village.
+    """
 
     id: int
     valid_from: datetime.date | None
     former_id: int | None
     address_suffix: str
+    urban: bool = False
 
 
 def _slug(name: str, words: int) -> str:
@@ -166,6 +170,7 @@ class EnterpriseRows:
             self.first_day + int(rng.random() ** 0.6 * self.founding_span)
         )
         unit = rng.choice(self.units)
+        address = self.address(unit)
         enterprise = (
             pk,
             name,
@@ -173,7 +178,7 @@ class EnterpriseRows:
             tax_code,
             legal_form,
             size_class,
-            f"{rng.choice(v.VILLAGES)}, {unit.address_suffix}",
+            address,
             representative,
             rng.choice(TITLES.get(legal_form, DEFAULT_TITLES)),
             self.phone(),
@@ -184,7 +189,7 @@ class EnterpriseRows:
             status,
             archived,
             ARCHIVED_AT if archived else None,
-            Enterprise.build_search_text(name, short_name, tax_code, representative),
+            Enterprise.build_search_text(name, short_name, tax_code, representative, address),
             1,
             IMPORTED_AT,
             IMPORTED_AT,
@@ -201,6 +206,15 @@ class EnterpriseRows:
                 (pk, unit.id, unit.valid_from, None),
             ]
         return [(pk, unit.id, unit.valid_from, None)]
+
+    def address(self, unit: UnitChoice) -> str:
+        """ "Số 45, đường Trần Phú, phường Tân Phong, tỉnh Lai Châu" in a ward (a few enterprises
+        share one), "Bản Nà Ít, xã Bình Lư, tỉnh Lai Châu" elsewhere (hundreds share one)."""
+        rng = self.rng
+        if unit.urban:
+            number = int(rng.random() * v.HOUSE_NUMBERS) + 1
+            return f"Số {number}, đường {rng.choice(v.STREETS)}, {unit.address_suffix}"
+        return f"{rng.choice(v.VILLAGES)}, {unit.address_suffix}"
 
     def person(self) -> str:
         rng = self.rng

@@ -25,6 +25,15 @@ VILLAGES = (
     "Tổ dân phố 5", "Tổ dân phố 12", "Tổ dân phố 21", "Tổ dân phố 26", "Khu 3", "Khu 7",
 )  # fmt: skip
 
+# Streets of the wards of Lai Châu city, for addresses with a house number.
+STREETS = (
+    "Trần Phú", "Lê Duẩn", "Võ Nguyên Giáp", "Nguyễn Chí Thanh", "Trường Chinh",
+    "Điện Biên Phủ", "Hoàng Quốc Việt", "Lê Lợi", "Nguyễn Hữu Thọ", "Trần Hưng Đạo",
+    "Lý Thường Kiệt", "Ngô Quyền", "Hoàng Văn Thụ", "Phan Đình Giót", "Tôn Đức Thắng",
+    "Nguyễn Trãi", "Quyết Thắng", "Chu Văn An", "Lê Quý Đôn", "Bế Văn Đàn",
+)  # fmt: skip
+HOUSE_NUMBERS = 400
+
 # Two of these make a trade name ("Hoàng Long", "Phú Thịnh"): about 2,500 pairs.
 BRAND_SYLLABLES = (
     "An", "Bảo", "Bình", "Đại", "Đức", "Gia", "Hà", "Hải", "Hoàng", "Hồng", "Hưng", "Hùng",

@@ -33,8 +33,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before each measure")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
-    parser.add_argument("--search-repeat", type=int, default=20, help="timed indexed searches")
-    parser.add_argument("--scan-repeat", type=int, default=5, help="timed unindexed searches")
+    parser.add_argument("--search-repeat", type=int, default=10, help="rounds of the search mix")
     return parser.parse_args()
 
 
@@ -91,12 +90,7 @@ def main() -> int:
         results.append((result, error))
 
     measure("queries per page", lambda: measures.queries_per_page(user, samples))
-    measure(
-        "search index against scan",
-        lambda: measures.search_index_against_scan(
-            samples.search_texts(), args.search_repeat, args.scan_repeat
-        ),
-    )
+    measure("search mix", lambda: measures.search_mix_timings(args.search_repeat, log))
     try:
         with gunicorn(
             workers=args.workers, threads=args.threads, log_path=RESULTS / "gunicorn.log"

@@ -20,6 +20,8 @@ class LoadResult:
     latencies_ms: list[float] = field(repr=False)
     by_path: dict[str, dict] = field(default_factory=dict)
     first_error: str = ""
+    #: Latencies of each path, for merging the results of several runs.
+    path_latencies: dict[str, list[float]] = field(default_factory=dict, repr=False)
 
     @property
     def rps(self) -> float:
@@ -51,10 +53,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def _by_path(samples: list[tuple[float, float, str]]) -> dict[str, dict]:
+def _path_latencies(samples: list[tuple[float, float, str]]) -> dict[str, list[float]]:
     latencies: dict[str, list[float]] = {}
     for _, ms, path in samples:
         latencies.setdefault(path, []).append(ms)
+    return latencies
+
+
+def summarise_paths(latencies: dict[str, list[float]]) -> dict[str, dict]:
     return {
         path: {
             "requests": len(values),
@@ -92,9 +98,19 @@ class _Clock:
 
 
 class _Worker(threading.Thread):
-    def __init__(self, host: str, port: int, paths: list[str], headers: dict, offset: int, clock):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        paths: list[str],
+        headers: dict,
+        offset: int,
+        clock,
+        expect: dict[str, tuple[bytes, ...]],
+    ):
         super().__init__(daemon=True)
         self.host, self.port, self.paths, self.headers = host, port, paths, headers
+        self.expect = expect
         self.index = offset
         self.clock = clock
         # (start, latency ms, path) of each answered request
@@ -113,6 +129,10 @@ class _Worker(threading.Thread):
                 continue
             if status != 200:
                 self.failures.append((started, f"{path}: HTTP {status} {body[:200]!r}"))
+                continue
+            missing = [text for text in self.expect.get(path, ()) if text not in body]
+            if missing:  # a 200 is not enough: the answer must hold the expected rows
+                self.failures.append((started, f"{path}: answer lacks {missing[0]!r}"))
                 continue
             self.samples.append((started, (time.perf_counter() - started) * 1000, path))
         if self.connection is not None:
@@ -151,14 +171,20 @@ def run_load(
     max_requests: int = 1_000_000,
     host: str = "127.0.0.1",
     extra_headers: dict[str, str] | None = None,
+    expect: dict[str, tuple[bytes, ...]] | None = None,
 ) -> LoadResult:
-    """Closed-loop load on ``paths`` (cycled) with ``connections`` concurrent connections."""
+    """Closed-loop load on ``paths`` (cycled) with ``connections`` concurrent connections.
+
+    ``expect`` maps a path to byte strings its answer must contain; an answer without them
+    counts as an error, like a status other than 200.
+    """
     headers = {"Host": host, "Accept-Encoding": "identity", **(extra_headers or {})}
     if cookie:
         headers["Cookie"] = cookie
     clock = _Clock(warmup, duration, max_requests)
     workers = [
-        _Worker(host, port, paths, headers, offset=i * 7, clock=clock) for i in range(connections)
+        _Worker(host, port, paths, headers, offset=i * 7, clock=clock, expect=expect or {})
+        for i in range(connections)
     ]
     for worker in workers:
         worker.start()
@@ -166,11 +192,13 @@ def run_load(
         worker.join()
     samples = [s for w in workers for s in w.samples if clock.counts(s[0])]
     failures = [msg for w in workers for started, msg in w.failures if clock.counts(started)]
+    latencies = _path_latencies(samples)
     return LoadResult(
         requests=len(samples),
         errors=len(failures),
         seconds=clock.measure_until - clock.measure_from,
         latencies_ms=[ms for _, ms, _ in samples],
-        by_path=_by_path(samples),
+        by_path=summarise_paths(latencies),
         first_error=failures[0] if failures else "",
+        path_latencies=latencies,
     )

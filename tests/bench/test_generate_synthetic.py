@@ -52,7 +52,11 @@ def test_generated_enterprises_pass_model_validation():
     for enterprise in enterprises:
         enterprise.full_clean()
         assert enterprise.search_text == Enterprise.build_search_text(
-            enterprise.name, enterprise.short_name, enterprise.tax_code, enterprise.representative
+            enterprise.name,
+            enterprise.short_name,
+            enterprise.tax_code,
+            enterprise.representative,
+            enterprise.address,
         )
         assert enterprise.version == 1
     current = UnitAssignment.objects.filter(valid_to__isnull=True).select_related("enterprise")

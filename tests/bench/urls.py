@@ -1,11 +1,15 @@
-"""The portal's URLs plus the baseline: a bare view doing one indexed query."""
+"""The portal's URLs plus the baselines: a bare view doing one indexed query, anonymous, and
+its signed-in counterpart (session, user and role checked as the list checks them)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.views import View
 
 from enterprises.models import Enterprise
+from laichau_nsc.roles import Role
 from laichau_nsc.urls import handler403
 from laichau_nsc.urls import urlpatterns as portal_urlpatterns
+from laichau_nsc.views import RoleRequiredMixin
 
 __all__ = ["handler403", "urlpatterns"]
 
@@ -20,4 +24,17 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(name or "-", content_type="text/plain; charset=utf-8")
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench_bare"), *portal_urlpatterns]
+class SignedInBare(RoleRequiredMixin, View):
+    """The bare lookup behind the list's own access check (an officer or leader)."""
+
+    allowed_roles = (Role.OFFICER, Role.LEADER)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return bare(request)
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench_bare"),
+    path("bench/bare-signed-in/", SignedInBare.as_view(), name="bench_bare_signed_in"),
+    *portal_urlpatterns,
+]

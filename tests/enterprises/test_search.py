@@ -93,3 +93,58 @@ def test_long_phrase_matches_whole_phrase_only(tea):
     EnterpriseFactory(name="Công ty TNHH Mật ong Tam Đường")  # shares the phrase's tail
     assert list(Enterprise.objects.search(long_name)) == [tea]
     assert list(Enterprise.objects.search("cong ty tnhh che tam duong")) == [tea]
+
+
+@pytest.mark.django_db
+def test_a_full_address_finds_its_enterprise(tea, honey):
+    honey.address = "Số 45, đường Trần Phú, phường Tân Phong, tỉnh Lai Châu"
+    honey.save()
+    assert list(Enterprise.objects.search("số 45, đường trần phú, phường tân phong")) == [honey]
+    assert list(Enterprise.objects.search("45, duong tran phu")) == [honey]
+
+
+# --- A search with more matches than the list shows: its newest ones --------------------------
+
+
+def _newest_by_reference(queryset, limit: int) -> list[int]:
+    """What ``newest_ids`` must return, from every match sorted in Python."""
+    return sorted(queryset.values_list("pk", flat=True), reverse=True)[:limit]
+
+
+@pytest.fixture
+def mixed(db) -> None:
+    """Matches ("chè") among other rows, densely among the newest rows, sparsely before."""
+    for i in range(60):
+        matching = i % 7 == 0 if i < 40 else i % 2 == 0
+        EnterpriseFactory(name=f"Công ty {'Chè' if matching else 'Mật ong'} số {i}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("probe", "ratio"),
+    [
+        (3000, 5),  # the probe sees every row
+        (4, 1_000_000),  # small probe, then walks only
+        (4, 0),  # small probe, then the index
+        (6, 1),  # a walk, then the index
+    ],
+)
+def test_newest_matches_are_the_same_whichever_way_they_are_found(mixed, monkeypatch, probe, ratio):
+    monkeypatch.setattr("enterprises.models.SEARCH_PROBE_ROWS", probe)
+    monkeypatch.setattr("enterprises.models.SEARCH_WALK_COST_RATIO", ratio)
+    searched = Enterprise.objects.search("che").filter(is_archived=False)
+    for limit in (1, 5, 13, 30):
+        assert searched.newest_ids(limit) == _newest_by_reference(searched, limit)
+
+
+@pytest.mark.django_db
+def test_newest_ids_on_postgresql_with_a_walk_then_the_index(mixed, monkeypatch):
+    require_postgresql()
+    test_newest_matches_are_the_same_whichever_way_they_are_found(mixed, monkeypatch, 6, 1)
+
+
+@pytest.mark.django_db
+def test_search_copies_keep_what_was_searched(tea):
+    searched = Enterprise.objects.search("Tam Đường").filter(is_archived=False).order_by("pk")
+    assert searched.values_list("pk", flat=True).searched_for == "tam duong"
+    assert not Enterprise.objects.filter(pk=tea.pk).searched_for
