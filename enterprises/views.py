@@ -71,6 +71,9 @@ class EnterpriseDetailView(ScopedMixin, DetailView):
         context["assignments"] = enterprise.unit_assignments.select_related("unit").order_by(
             F("valid_from").desc(nulls_last=True)
         )
+        from standards.selectors import enterprise_records  # standards builds on enterprises
+
+        context.update(enterprise_records(enterprise=enterprise, user=self.request.user))
         if is_officer(self.request.user):
             context["memberships"] = (
                 Membership.objects.for_user(self.request.user)

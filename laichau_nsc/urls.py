@@ -52,6 +52,7 @@ urlpatterns = [
     path("tai-khoan/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("doanh-nghiep/", include("enterprises.urls")),
+    path("chung-nhan/", include("standards.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

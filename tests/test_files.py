@@ -3,6 +3,7 @@
 Every spoofed file is built here, byte by byte or with Pillow and pypdf.
 """
 
+import functools
 import io
 import struct
 import zlib
@@ -29,6 +30,7 @@ def jpeg_bytes(size=(40, 30), comment: bytes = b"") -> bytes:
     return buffer.getvalue()
 
 
+@functools.cache
 def pdf_bytes(extra: bytes = b"") -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
