@@ -669,7 +669,8 @@ def certificate_update(
             )
         event.happened_on = certificate.issued_on
         event.expires_on = certificate.expires_on
-        event.full_clean()
+        # Who recorded the issue stays as it was (a system import may have left it blank).
+        event.full_clean(exclude=["recorded_by"])
         event.save()
     return _rebuild_and_save(certificate, user)
 

@@ -72,7 +72,9 @@ class AdoptionFormMixin:
     template_name = "standards/adoption_form.html"
 
     def get_form_class(self):
-        return AdoptionForm if is_officer(self.request.user) else EnterpriseAdoptionForm
+        # The enterprise form unless an officer (also for a request with no user yet).
+        user = getattr(self.request, "user", None)
+        return AdoptionForm if user is not None and is_officer(user) else EnterpriseAdoptionForm
 
     def data_from(self, form) -> dict:
         return {f: form.cleaned_data[f] for f in form._meta.fields if f in form.cleaned_data}

@@ -96,7 +96,11 @@ class CertificateFormMixin:
     template_name = "standards/certificate_form.html"
 
     def get_form_class(self):
-        return CertificateForm if is_officer(self.request.user) else EnterpriseCertificateForm
+        # The enterprise form unless an officer (also for a request with no user yet).
+        user = getattr(self.request, "user", None)
+        return (
+            CertificateForm if user is not None and is_officer(user) else EnterpriseCertificateForm
+        )
 
     def data_from(self, form) -> dict:
         fields = form._meta.fields
