@@ -124,7 +124,7 @@ class CertificateFilterSet(RecordFilterSet):
         method="filter_expiring",
         min_value=0,
         max_value=3650,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "90"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
     class Meta:
