@@ -62,7 +62,7 @@ class RecordFilterSet(PortalFilterSet):
         empty_label=_("Tất cả"),
     )
     review_state = django_filters.ChoiceFilter(
-        label=_("Xác minh"), choices=ReviewState.choices, empty_label=_("Tất cả")
+        label=_("Tình trạng xác minh"), choices=ReviewState.choices, empty_label=_("Tất cả")
     )
     archived = django_filters.ChoiceFilter(
         label=_("Tình trạng lưu trữ"),

@@ -36,7 +36,7 @@ class AdoptionTable(tables.Table):
     programme_supported = tables.BooleanColumn(
         verbose_name=_("Chương trình hỗ trợ"), orderable=False
     )
-    review_state = tables.Column(verbose_name=_("Xác minh"), orderable=False)
+    review_state = tables.Column(verbose_name=_("Tình trạng xác minh"), orderable=False)
     view = tables.LinkColumn(
         "standards:adoption_detail",
         args=[tables.A("pk")],
