@@ -11,7 +11,7 @@ from tests.standards.factories import CertificationBodyFactory, StandardFactory
 
 
 @pytest.fixture
-def people(transactional_db):
+def people(db):
     UserFactory(username="canbo", roles=["officer"])
     member = MembershipFactory(
         user=UserFactory(username="doanhnghiep", roles=["enterprise"]),
@@ -22,6 +22,8 @@ def people(transactional_db):
     return member.enterprise
 
 
+# The browser needs committed rows; serialized_rollback restores the migrations' rows after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_officer_records_a_certificate_and_the_enterprise_sees_it(
     page: Page, live_server, people, browser, screenshot_dir
 ):

@@ -17,8 +17,11 @@ from tests.helpers import require_postgresql
 from tests.standards.factories import CertificationBodyFactory, StandardFactory
 
 
+# A transaction test empties the tables after it; serialized_rollback puts back what the
+# migrations created (the role groups, beat's schedules) for the tests after it.
 @pytest.mark.postgres
-def test_concurrent_duplicates_at_one_body_keep_one(transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_duplicates_at_one_body_keep_one():
     require_postgresql()
     officer = UserFactory(username="canbo", roles=["officer"])
     standard, body = StandardFactory(), CertificationBodyFactory()
