@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from laichau_nsc.admin import (
@@ -8,7 +9,24 @@ from laichau_nsc.admin import (
     PortalTabularInline,
 )
 
-from .models import AdministrativeUnit, Enterprise, ExportJob, Membership, Sector, UnitAssignment
+from .models import (
+    AdministrativeUnit,
+    Enterprise,
+    ExportJob,
+    Membership,
+    Sector,
+    SectorCrosswalk,
+    UnitAssignment,
+    UnitOrigin,
+)
+
+
+class UnitOriginInline(PortalTabularInline):
+    model = UnitOrigin
+    fk_name = "successor"
+    extra = 0
+    raw_id_fields = ("predecessor",)
+    verbose_name_plural = _("thành lập từ")
 
 
 @admin.register(AdministrativeUnit)
@@ -17,6 +35,15 @@ class AdministrativeUnitAdmin(PortalModelAdmin):
     list_filter = ("level",)
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)
+    inlines = [UnitOriginInline]
+
+
+class CrosswalkInline(PortalTabularInline):
+    model = SectorCrosswalk
+    fk_name = "source"
+    extra = 0
+    raw_id_fields = ("target",)
+    verbose_name_plural = _("tương ứng trong phiên bản mới")
 
 
 @admin.register(Sector)
@@ -25,6 +52,7 @@ class SectorAdmin(PortalModelAdmin):
     list_filter = ("version", "level")
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)
+    inlines = [CrosswalkInline]
 
 
 class UnitAssignmentInline(PortalTabularInline):

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
     verbose_name = _("Doanh nghiệp")
+
+    def ready(self) -> None:
+        from . import catalogues
+
+        catalogues.connect_signals()

@@ -23,6 +23,10 @@ class ClassificationVersion(models.TextChoices):
     VSIC2025 = "VSIC2025", _("VSIC 2025 (QĐ 36/2025/QĐ-TTg)")
 
 
+#: The classification new records use: VSIC 2025 since 15/11/2025 (older records keep theirs).
+CURRENT_SECTOR_VERSION = ClassificationVersion.VSIC2025
+
+
 class LegalForm(models.TextChoices):
     LLC_SINGLE = "llc_single", _("Công ty TNHH một thành viên")
     LLC_MULTI = "llc_multi", _("Công ty TNHH hai thành viên trở lên")

@@ -1,12 +1,15 @@
+from typing import ClassVar
+
 import django_filters
 from django import forms
-from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laichau_nsc.filters import PortalFilterSet
 
+from . import catalogues
 from .choices import EnterpriseStatus, LegalForm, MembershipState, SizeClass
-from .models import AdministrativeUnit, Enterprise, Membership, Sector
+from .models import Enterprise, Membership
 
 
 class EnterpriseFilterSet(PortalFilterSet):
@@ -24,15 +27,12 @@ class EnterpriseFilterSet(PortalFilterSet):
             }
         ),
     )
-    admin_unit = django_filters.ModelChoiceFilter(
-        label=_("Đơn vị hành chính"),
-        queryset=AdministrativeUnit.objects.order_by("-valid_from", "code"),
-        empty_label=_("Tất cả"),
+    # Choices from the cached catalogues (set in __init__): no query to draw or check them.
+    admin_unit = django_filters.ChoiceFilter(
+        label=_("Đơn vị hành chính"), method="filter_admin_unit", empty_label=_("Tất cả")
     )
-    sector = django_filters.ModelChoiceFilter(
-        label=_("Ngành kinh tế"),
-        queryset=Sector.objects.all(),
-        empty_label=_("Tất cả"),
+    sector = django_filters.ChoiceFilter(
+        label=_("Ngành kinh tế"), method="filter_sector", empty_label=_("Tất cả")
     )
     legal_form = django_filters.ChoiceFilter(
         label=_("Loại hình"), choices=LegalForm.choices, empty_label=_("Tất cả")
@@ -51,16 +51,40 @@ class EnterpriseFilterSet(PortalFilterSet):
         method="filter_archived",
     )
 
+    # Archived records are hidden unless asked for.
+    defaults: ClassVar[dict[str, str]] = {"archived": "no"}
+
     class Meta:
         model = Enterprise
         fields = ("q", "admin_unit", "sector", "legal_form", "size_class", "status", "archived")
 
     def __init__(self, data=None, *args, **kwargs):
-        # Archived records are hidden unless asked for, also on the first, unfiltered visit.
-        data = QueryDict(mutable=True) if data is None else data.copy()
-        if not data.get("archived"):
-            data["archived"] = "no"
+        if data is not None and data.get("archived") == "":
+            data = data.copy()
+            del data["archived"]  # a hand-made "?archived=" means the default, not an error
         super().__init__(data, *args, **kwargs)
+        self.filters["admin_unit"].extra["choices"] = catalogues.units().choices(
+            timezone.localdate()
+        )
+        self.filters["sector"].extra["choices"] = catalogues.sectors().choices()
+
+    def filter_admin_unit(self, queryset, name: str, value: str):
+        """The unit and the units under it; for a unit that has ceased, every enterprise that
+        was in it (or under it) during its life, wherever it is now."""
+        units = catalogues.units()
+        unit = units.get(int(value))
+        if unit is None:
+            return queryset.none()
+        return queryset.in_units(
+            units.subtree(unit.id), history=unit.has_ceased(timezone.localdate())
+        )
+
+    def filter_sector(self, queryset, name: str, value: str):
+        """A division, or a section with its divisions."""
+        sectors = catalogues.sectors()
+        if sectors.get(int(value)) is None:
+            return queryset.none()
+        return queryset.filter(sector_id__in=sectors.subtree(int(value)))
 
     def filter_search(self, queryset, name: str, value: str):
         return queryset.search(value)
@@ -74,6 +98,10 @@ class EnterpriseFilterSet(PortalFilterSet):
 
 
 class MembershipFilterSet(PortalFilterSet):
+    # The queue shows what waits for a decision unless another state is asked for ("all" is
+    # the empty choice, so "?state=" shows every request).
+    defaults: ClassVar[dict[str, str]] = {"state": MembershipState.REQUESTED}
+
     state = django_filters.ChoiceFilter(
         label=_("Trạng thái"), choices=MembershipState.choices, empty_label=_("Tất cả")
     )

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from laichau_nsc.forms import CodeField, PortalForm, PortalModelForm
 
-from .choices import ExportFormat
+from . import catalogues
+from .choices import CURRENT_SECTOR_VERSION, ClassificationVersion, ExportFormat, SectorLevel
 from .models import AdministrativeUnit, Enterprise, Sector
 from .validators import normalize_tax_code, validate_phone, validate_tax_code
 
@@ -83,15 +84,39 @@ class EnterpriseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["version"].required = False
-        today = timezone.localdate()
-        units = AdministrativeUnit.objects.valid_on(today)
-        if self.instance.admin_unit_id:
-            units = AdministrativeUnit.objects.filter(
-                Q(pk__in=units.values("pk")) | Q(pk=self.instance.admin_unit_id)
-            )
-        self.fields["admin_unit"].queryset = units.order_by("level", "name")
-        self.fields["sector"].queryset = Sector.objects.order_by("-version", "code")
+        self._offer_units(timezone.localdate())
+        self._offer_sectors()
         self.fields["tax_code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def _offer_units(self, today) -> None:
+        """Units in force today, and the record's own unit even if it has ceased since."""
+        catalogue = catalogues.units()
+        field = self.fields["admin_unit"]
+        offered = Q(pk__in=AdministrativeUnit.objects.valid_on(today).values("pk"))
+        if self.instance.admin_unit_id:
+            offered |= Q(pk=self.instance.admin_unit_id)
+        field.queryset = AdministrativeUnit.objects.filter(offered)
+        units = catalogue.in_force(today, keep=self.instance.admin_unit_id)
+        field.choices = [("", EMPTY_CHOICE), *catalogue.labels(units, today)]
+
+    def _offer_sectors(self) -> None:
+        """Divisions of the classification in force (VSIC 2025) by section. A record kept under
+        an older version keeps its sector among the choices, with its counterparts as a hint."""
+        catalogue = catalogues.sectors()
+        field = self.fields["sector"]
+        offered = Q(version=CURRENT_SECTOR_VERSION, level=SectorLevel.DIVISION)
+        groups = catalogue.divisions(CURRENT_SECTOR_VERSION)
+        own = catalogue.get(self.instance.sector_id)
+        current = (CURRENT_SECTOR_VERSION, SectorLevel.DIVISION)
+        if own is not None and (own.version, own.level) != current:
+            offered |= Q(pk=own.id)
+            label = _("Ngành đang ghi (%(version)s)") % {
+                "version": ClassificationVersion(own.version).label
+            }
+            groups = [(label, [(own.id, str(own))]), *groups]
+            field.help_text = sector_hint(own, catalogue.counterparts(own.id))
+        field.queryset = Sector.objects.filter(offered)
+        field.choices = [("", EMPTY_CHOICE), *groups]
 
     def clean_tax_code(self) -> str:
         code = normalize_tax_code(self.cleaned_data["tax_code"])
@@ -110,6 +135,20 @@ class EnterpriseForm(VersionedForm):
                 },
             )
         return code
+
+
+def sector_hint(sector, counterparts) -> str:
+    """ "Mã ngành theo VSIC 2018 (…); tương ứng trong VSIC 2025 (…): 46 – …; 47 – …." """
+    names = {
+        "old": ClassificationVersion(sector.version).label,
+        "new": ClassificationVersion(CURRENT_SECTOR_VERSION).label,
+    }
+    if not counterparts:
+        return _("Mã ngành theo %(old)s; chưa có ngành tương ứng trong %(new)s.") % names
+    return _("Mã ngành theo %(old)s; tương ứng trong %(new)s: %(sectors)s.") % {
+        **names,
+        "sectors": "; ".join(str(s) for s in counterparts),
+    }
 
 
 class EnterpriseContactForm(VersionedForm):

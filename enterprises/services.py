@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from laichau_nsc import jobs
 from laichau_nsc.editing import EditConflictError as EditConflictError  # the views catch it
 from laichau_nsc.editing import lock_for_update
-from laichau_nsc.exports import write_csv, write_xlsx
+from laichau_nsc.exports import Column, ColumnKind, write_csv, write_xlsx
 from laichau_nsc.mail import queue_mail
 from laichau_nsc.roles import Role
 
@@ -310,23 +310,24 @@ def membership_revoke(*, membership_id: int, reason: str, user) -> Membership:
 
 # --- Exports ----------------------------------------------------------------------------------
 
-EXPORT_COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("name", gettext_lazy("Tên doanh nghiệp")),
-    ("short_name", gettext_lazy("Tên viết tắt")),
-    ("tax_code", gettext_lazy("Mã số thuế")),
-    ("legal_form", gettext_lazy("Loại hình")),
-    ("size_class", gettext_lazy("Quy mô")),
-    ("sector__code", gettext_lazy("Mã ngành")),
-    ("sector__name", gettext_lazy("Ngành kinh tế")),
-    ("admin_unit__name", gettext_lazy("Đơn vị hành chính")),
-    ("address", gettext_lazy("Địa chỉ")),
-    ("representative", gettext_lazy("Người đại diện")),
-    ("phone", gettext_lazy("Điện thoại")),
-    ("email", gettext_lazy("Thư điện tử")),
-    ("employees", gettext_lazy("Số lao động")),
-    ("founded_on", gettext_lazy("Ngày thành lập")),
-    ("status", gettext_lazy("Trạng thái")),
-    ("is_archived", gettext_lazy("Đã lưu trữ")),
+# Each field with its column: codes stay text in Excel (no lost leading zero, no 1.2E+11).
+EXPORT_COLUMNS: tuple[tuple[str, Column], ...] = (
+    ("name", Column(gettext_lazy("Tên doanh nghiệp"), width=40)),
+    ("short_name", Column(gettext_lazy("Tên viết tắt"))),
+    ("tax_code", Column(gettext_lazy("Mã số thuế"), ColumnKind.CODE)),
+    ("legal_form", Column(gettext_lazy("Loại hình"), width=24)),
+    ("size_class", Column(gettext_lazy("Quy mô"), width=12)),
+    ("sector__code", Column(gettext_lazy("Mã ngành"), ColumnKind.CODE, width=10)),
+    ("sector__name", Column(gettext_lazy("Ngành kinh tế"), width=40)),
+    ("admin_unit__name", Column(gettext_lazy("Đơn vị hành chính"), width=24)),
+    ("address", Column(gettext_lazy("Địa chỉ"), width=40)),
+    ("representative", Column(gettext_lazy("Người đại diện"), width=24)),
+    ("phone", Column(gettext_lazy("Điện thoại"), ColumnKind.CODE)),
+    ("email", Column(gettext_lazy("Thư điện tử"), width=28)),
+    ("employees", Column(gettext_lazy("Số lao động"), ColumnKind.NUMBER)),
+    ("founded_on", Column(gettext_lazy("Ngày thành lập"), ColumnKind.DATE)),
+    ("status", Column(gettext_lazy("Trạng thái"), width=16)),
+    ("is_archived", Column(gettext_lazy("Đã lưu trữ"), width=12)),
 )
 
 
@@ -369,7 +370,7 @@ def export_files_purge(*, day: str | None = None, older_than_days: int = 7) -> i
 def _build_export(job: ExportJob, ctx: jobs.RunContext) -> tuple[int, io.IOBase]:
     from .selectors import enterprise_export_rows, filtered_enterprises
 
-    headers = [str(label) for _field, label in EXPORT_COLUMNS]
+    headers = [column for _field, column in EXPORT_COLUMNS]  # with kinds and widths
     total = min(
         filtered_enterprises(user=job.user, params=job.params).count(),
         settings.PORTAL_EXPORT_MAX_ROWS,

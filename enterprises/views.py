@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,8 +19,8 @@ from laichau_nsc.roles import Role, is_officer
 from laichau_nsc.text import parse_query
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
-from . import selectors, services
-from .choices import MembershipState
+from . import catalogues, selectors, services
+from .choices import CURRENT_SECTOR_VERSION, ClassificationVersion
 from .filters import EnterpriseFilterSet, MembershipFilterSet
 from .forms import (
     AccountRequestForm,
@@ -71,6 +71,12 @@ class EnterpriseDetailView(ScopedMixin, DetailView):
         context["assignments"] = enterprise.unit_assignments.select_related("unit").order_by(
             F("valid_from").desc(nulls_last=True)
         )
+        # From the cached catalogues: no query.
+        context["unit_origins"] = catalogues.units().origins_text(enterprise.admin_unit_id)
+        sector = enterprise.sector
+        if sector is not None and sector.version != CURRENT_SECTOR_VERSION:
+            context["sector_counterparts"] = catalogues.sectors().counterparts(sector.pk)
+            context["current_sector_version"] = ClassificationVersion(CURRENT_SECTOR_VERSION).label
         from standards.selectors import enterprise_records  # standards builds on enterprises
 
         context.update(enterprise_records(enterprise=enterprise, user=self.request.user))
@@ -318,15 +324,6 @@ class MembershipListView(ObjectListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("enterprise", "user")
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        # The queue shows what waits for a decision unless another state (or "all", an empty
-        # choice) is asked for, also while sorting and paging.
-        data = QueryDict(mutable=True) if kwargs["data"] is None else kwargs["data"].copy()
-        data.setdefault("state", MembershipState.REQUESTED)
-        kwargs["data"] = data
-        return kwargs
 
 
 class MembershipDecisionView(ScopedMixin, DetailView):

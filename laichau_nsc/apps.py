@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import auth_log, checks  # noqa: F401  (connect the auth loggers, register checks)
+        from .collation import register_sqlite_collation
+
+        # SQLite has no Vietnamese collation of its own: each new connection gets ours.
+        connection_created.connect(register_sqlite_collation, dispatch_uid="vietnamese_collation")

@@ -1,13 +1,41 @@
 """The FilterSet base of every list: normalised input, Bootstrap classes and fast selects."""
 
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
 import django_filters
 from django import forms
+from django.db.models import Model, QuerySet
+from django.http import QueryDict
 
 from .forms import NormalizingFormMixin
 from .widgets import FastSelect
 
 
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One condition the list is filtered by, as the list shows it above the results."""
+
+    name: str
+    label: str
+    value: str
+    #: The query string of the same list without this condition (and back on page 1).
+    remove_query: str
+
+
 class PortalFilterSet(django_filters.FilterSet):
+    #: Values a filter takes when the query does not name it (applied by the FilterSet or its
+    #: view). A list filtered only by its defaults is shown as not filtered.
+    defaults: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, data: QueryDict | None = None, *args, **kwargs) -> None:
+        if self.defaults:
+            # Also on the first, unfiltered visit (no query at all), and while sorting and paging.
+            data = QueryDict(mutable=True) if data is None else data.copy()
+            for name, value in self.defaults.items():
+                data.setdefault(name, value)
+        super().__init__(data, *args, **kwargs)
+
     def get_form_class(self) -> type[forms.Form]:
         # A subclass's Meta.form (plain forms.Form by default) is wrapped rather than replaced,
         # so the search box and every filter are normalised like any form of the portal.
@@ -27,3 +55,64 @@ class PortalFilterSet(django_filters.FilterSet):
                 css = "form-select" if isinstance(widget, forms.Select) else "form-control"
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
         return self._form
+
+    def active_filters(self, query: QueryDict) -> list[ActiveFilter]:
+        """The valid conditions of ``query`` that narrow the list, in the form's order.
+
+        Read after validation (the list view has run it): values come from ``cleaned_data``,
+        whose records were fetched while validating, so this costs no query.
+        """
+        form = self.form
+        cleaned = getattr(form, "cleaned_data", {})
+        active = []
+        for name, field in form.fields.items():
+            value = cleaned.get(name)
+            if isinstance(value, QuerySet):  # several records chosen
+                value = list(value)
+            if name in form.errors or name not in cleaned:
+                continue
+            if name in self.defaults:
+                # Leaving a default is a condition, even for "all" (the queue's "?state=").
+                if self.data.get(name) == self.defaults[name]:
+                    continue
+            elif value in (None, "", [], ()):
+                continue
+            remaining = query.copy()
+            for param in _params_of(name, field):
+                remaining.pop(param, None)
+            remaining.pop("page", None)
+            active.append(
+                ActiveFilter(name, str(field.label), _shown(field, value), remaining.urlencode())
+            )
+        return active
+
+
+def _params_of(name: str, field: forms.Field) -> list[str]:
+    """The query parameters one form field reads (a range widget reads several)."""
+    widget = field.widget
+    if isinstance(widget, forms.MultiWidget):
+        return [name + suffix for suffix in widget.widgets_names]
+    return [name]
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    """A cleaned value as the user chose it: a record's name, a choice's label, the text."""
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(field, v) for v in value)
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        # Compared as text: a cached catalogue's choices may be keyed by integer ids.
+        labels = {str(key): label for key, label in _flat(field.choices)}
+        return str(labels.get(str(value), value))
+    return str(value)
+
+
+def _flat(choices) -> list[tuple[Any, Any]]:
+    flat = []
+    for key, label in choices:
+        if isinstance(label, list | tuple):  # an optgroup
+            flat.extend(label)
+        else:
+            flat.append((key, label))
+    return flat

@@ -236,7 +236,9 @@ CONTENT_SECURITY_POLICY = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    # Celery still opens a (never used) connection for an inline task; an in-memory one with a
+    # host name, or kombu logs "No hostname was supplied" on the first export of each process.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 # Job state lives in our own rows (laichau_nsc/jobs.py); Celery's result store is not needed.
 CELERY_TASK_IGNORE_RESULT = True
@@ -291,6 +293,8 @@ PORTAL_ACCOUNT_REQUESTS_PER_HOUR = env.int("PORTAL_ACCOUNT_REQUESTS_PER_HOUR", d
 # Password-reset requests accepted from one address, and for one e-mail address, per hour.
 PORTAL_PASSWORD_RESETS_PER_HOUR = env.int("PORTAL_PASSWORD_RESETS_PER_HOUR", default=5)
 PORTAL_PASSWORD_RESETS_PER_ACCOUNT = env.int("PORTAL_PASSWORD_RESETS_PER_ACCOUNT", default=3)
+# Public certificate checks accepted from one address per hour (then a 429 page).
+PORTAL_CERTIFICATE_CHECKS_PER_HOUR = env.int("PORTAL_CERTIFICATE_CHECKS_PER_HOUR", default=120)
 PORTAL_LIST_MAX_ROWS = env.int("PORTAL_LIST_MAX_ROWS", default=1000)
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=200_000)
 

@@ -49,10 +49,13 @@ account_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("tai-khoan/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("doanh-nghiep/", include("enterprises.urls")),
     path("chung-nhan/", include("standards.urls")),
+    path("danh-muc/", include("standards.urls_catalogue")),
+    path("", include("standards.urls_public")),
     path("quan-tri/", admin.site.urls),
 ]
 

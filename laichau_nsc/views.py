@@ -11,7 +11,8 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -88,6 +89,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["per_page_choices"] = self.per_page_choices
         context["results_template"] = self.results_template
+        # Shown above the results, so a search stays visible when the filter panel is folded.
+        context["active_filters"] = self.filterset.active_filters(self.request.GET)
         return context
 
 
@@ -104,6 +107,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
     context = home_context(user=request.user, role=role)
     return render(request, f"home/{role.value}.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask for /favicon.ico whatever a page links: send them to the static
+    file. Not a permanent redirect: in production the static name carries a content hash."""
+    response = redirect(static("img/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

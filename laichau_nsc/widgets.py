@@ -8,7 +8,8 @@ class FastSelect(forms.Select):
     """A <select> rendered in Python.
 
     Django renders each <option> through a template; a filter with a few hundred units and
-    sectors spent more time there than the whole database work of the page.
+    sectors spent more time there than the whole database work of the page. Groups of choices,
+    ``(group label, [(value, label), …])`` as Django takes them, become ``<optgroup>``s.
     """
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
@@ -18,19 +19,29 @@ class FastSelect(forms.Select):
         }
         final_attrs = self.build_attrs(self.attrs, attrs or {})
         final_attrs["name"] = name
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(v), " selected" if str(v) in selected else "", label)
-                for v, label in self._flat_choices()
-            ),
-        )
-        return format_html("<select{}>{}</select>", forms.utils.flatatt(final_attrs), options)
-
-    def _flat_choices(self):
-        for value, label in self.choices:
-            if isinstance(label, list | tuple):  # an optgroup: flatten it
-                yield from label
+        parts = []
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):  # a group: its label, then its options
+                options = _options(label, selected)
+                parts.append(
+                    format_html('<optgroup label="{}">{}</optgroup>', option_value, options)
+                )
             else:
-                yield ("" if value is None else getattr(value, "value", value)), label
+                parts.append(_options([(option_value, label)], selected))
+        body = format_html_join("", "{}", ((part,) for part in parts))
+        return format_html("<select{}>{}</select>", forms.utils.flatatt(final_attrs), body)
+
+
+def _options(choices, selected: set[str]) -> str:
+    texts = ((_value_text(value), label) for value, label in choices)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value in selected else "", label) for value, label in texts),
+    )
+
+
+def _value_text(value) -> str:
+    """An option's value as HTML carries it (a model choice's value object, None as "")."""
+    value = getattr(value, "value", value)
+    return "" if value is None else str(value)

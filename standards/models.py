@@ -10,8 +10,10 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -98,7 +100,42 @@ class Standard(NormalizedTextMixin, models.Model):
         return self.code
 
     def get_absolute_url(self) -> str:
-        return reverse("standards:standard_detail", args=[self.pk])
+        return reverse("catalogue:standard_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """A validity only for what a third party certifies; no cycle of supersession; not
+        "no third party certifies it" while certificates of it are recorded."""
+        errors: dict[str, str] = {}
+        if self.validity_months is not None and not self.third_party_certified:
+            errors["validity_months"] = _(
+                "Chỉ ghi thời hạn chứng chỉ cho tiêu chuẩn được tổ chức bên thứ ba chứng nhận."
+            )
+        if self.pk and not self.third_party_certified and self.certificates.exists():
+            errors["third_party_certified"] = _(
+                "Đã có chứng chỉ theo tiêu chuẩn này, nên không thể ghi là không được tổ chức "
+                "bên thứ ba chứng nhận."
+            )
+        if self.pk is not None and self.pk in self.successor_ids():
+            errors["superseded_by"] = _(
+                "Không thể chọn: tiêu chuẩn được chọn (trực tiếp hoặc qua các phiên bản sau) "
+                "lại được thay thế bởi chính tiêu chuẩn này, tạo thành vòng thay thế khép kín."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def successor_ids(self, limit: int = 50) -> list[int]:
+        """Ids of the editions that replace ``superseded_by`` in turn (one query per edition;
+        chains are a few editions long, ``limit`` bounds a corrupt one)."""
+        ids: list[int] = []
+        current = self.superseded_by_id
+        while current is not None and current not in ids and len(ids) < limit:
+            ids.append(current)
+            current = (
+                Standard.objects.filter(pk=current)
+                .values_list("superseded_by_id", flat=True)
+                .first()
+            )
+        return ids
 
 
 class CertificationBodyQuerySet(StandardQuerySet):
@@ -138,7 +175,27 @@ class CertificationBody(NormalizedTextMixin, models.Model):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("standards:body_detail", args=[self.pk])
+        return reverse("catalogue:body_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """An accreditation names who accredited; no accreditation, no accreditation details."""
+        if self.accredited and not self.accredited_by:
+            raise ValidationError(
+                {"accredited_by": _("Ghi tên tổ chức công nhận, ví dụ BoA (VICAS).")}
+            )
+        if not self.accredited:
+            given = [
+                name
+                for name in ("accredited_by", "accreditation_number", "accredited_until")
+                if getattr(self, name)
+            ]
+            if given:
+                message = _("Tổ chức chưa được công nhận thì không ghi thông tin công nhận.")
+                raise ValidationError(dict.fromkeys(given, message))
+
+    def accreditation_expired_on(self, day: datetime.date) -> bool:
+        """Accredited once, but the accreditation ran out before ``day``."""
+        return self.accredited and self.accredited_until is not None and day > self.accredited_until
 
     def accredited_on(self, day: datetime.date) -> bool:
         return self.accredited and (self.accredited_until is None or day <= self.accredited_until)
@@ -407,6 +464,9 @@ class Certificate(NormalizedTextMixin, models.Model):
             models.Index(fields=["expires_on", "standard"], name="certificate_expiry_idx"),
             models.Index(fields=["enterprise", "standard"], name="certificate_enterprise_idx"),
             models.Index(fields=["standard", "expires_on"], name="certificate_standard_idx"),
+            # The public check looks a number up ignoring case (number__iexact is UPPER() = UPPER()
+            # on PostgreSQL): without it every lookup reads every certificate.
+            models.Index(Upper("number"), name="certificate_number_upper_idx"),
         ]
         constraints = [
             models.CheckConstraint(

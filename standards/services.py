@@ -757,7 +757,7 @@ EXPORT_HEADERS = (
     gettext_lazy("Ngày đánh giá gần nhất"),
     gettext_lazy("Hạn đánh giá giám sát"),
     gettext_lazy("Tình trạng"),
-    gettext_lazy("Xác minh"),
+    gettext_lazy("Tình trạng xác minh"),
     gettext_lazy("Đã lưu trữ"),
 )
 

@@ -59,13 +59,15 @@ def _filterset_form(filterset_class) -> type[forms.BaseForm]:
 def forms_in_use(urlconf: str | None = None) -> dict[str, type[forms.BaseForm]]:
     """Every form class the project defines or uses, by where it was found."""
     found: dict[str, type[forms.BaseForm]] = {}
+    # Resolving the URLs imports every view module, and with it every form module.
+    patterns = list(_patterns(get_resolver(urlconf)))
     for cls in _subclasses(forms.BaseForm):
         if _ours(cls):
             found[f"{cls.__module__}.{cls.__qualname__}"] = cls
     for cls in _subclasses(django_filters.FilterSet):
         if _ours(cls) and cls._meta.model is not None:
             found[f"{cls.__module__}.{cls.__qualname__}.form"] = _filterset_form(cls)
-    for name, pattern in _patterns(get_resolver(urlconf)):
+    for name, pattern in patterns:
         view_class = getattr(pattern.callback, "view_class", None)
         if view_class is None:
             continue
@@ -94,6 +96,8 @@ def unnormalised_forms(urlconf: str | None = None) -> list[str]:
     )
 
 
+# Filter sets read the cached unit and sector catalogues from the database.
+@pytest.mark.django_db
 def test_every_form_normalises_its_input():
     found = forms_in_use()
     # The walk reaches what it should: our forms, Django's auth forms, filters and the admin.
@@ -104,6 +108,8 @@ def test_every_form_normalises_its_input():
     assert unnormalised_forms() == []
 
 
+# Filter sets read the cached unit and sector catalogues from the database.
+@pytest.mark.django_db
 def test_guard_catches_a_new_plain_form():
     class StrayForm(forms.Form):
         name = forms.CharField()
@@ -123,6 +129,8 @@ def test_guard_catches_a_new_plain_form():
 urlpatterns = [path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="pw")]
 
 
+# Filter sets read the cached unit and sector catalogues from the database.
+@pytest.mark.django_db
 def test_guard_catches_a_view_using_an_unnormalised_form():
     assert unnormalised_forms(urlconf=__name__) == ["view pw: form"]
 
@@ -194,6 +202,8 @@ def test_form_shown_again_shows_the_normalised_value():
     assert 'value="Chè Tam Đường"' in str(form["name"])
 
 
+# Filter sets read the cached unit and sector catalogues from the database.
+@pytest.mark.django_db
 def test_filter_form_normalises_the_search():
     filterset = EnterpriseFilterSet(
         QueryDict(f"q={RLO}ch%C3%A8{ZWSP}"), queryset=Enterprise.objects.none()

@@ -15,7 +15,13 @@ from enterprises import services
 from standards import services as standards_services
 from tests.enterprises.factories import MembershipFactory
 from tests.factories import UserFactory
-from tests.standards.factories import AdoptionFactory, CertificateFactory, ToolFactory
+from tests.standards.factories import (
+    AdoptionFactory,
+    CertificateFactory,
+    CertificationBodyFactory,
+    StandardFactory,
+    ToolFactory,
+)
 from tests.test_files import pdf_bytes, upload
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the login page
@@ -78,8 +84,18 @@ def cert_export_pk(world: World) -> dict:
     return {"pk": world.officer_certificate_export.pk}
 
 
+def standard_pk(world: World) -> dict:
+    # Created on demand so the World (shared with other apps' rows) needs no new field.
+    return {"pk": StandardFactory().pk}
+
+
+def body_pk(world: World) -> dict:
+    return {"pk": CertificationBodyFactory().pk}
+
+
 EXPECTATIONS: dict[str, Row] = {
     "home": Row(302, 200, 200, 200, 200),
+    "favicon": same(302),  # to the static file, for everyone
     "login": Row(200, 302, 302, 302, 302),
     "logout": same(405),  # POST only
     "password_change": Row(ANON_LOGIN, 200, 200, 200, 200),
@@ -146,6 +162,21 @@ EXPECTATIONS: dict[str, Row] = {
     "standards:adoption_return": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=proposed_adoption_pk),
     "standards:adoption_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=adoption_pk),
     "standards:adoption_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=adoption_pk),
+    # The catalogue: every signed-in role reads it, officers change it (nothing is deleted).
+    "catalogue:standard_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "catalogue:standard_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "catalogue:standard_detail": Row(ANON_LOGIN, 200, 200, 200, 200, kwargs=standard_pk),
+    "catalogue:standard_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=standard_pk),
+    "catalogue:standard_deactivate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=standard_pk),
+    "catalogue:standard_activate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=standard_pk),
+    "catalogue:body_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "catalogue:body_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "catalogue:body_detail": Row(ANON_LOGIN, 200, 200, 200, 200, kwargs=body_pk),
+    "catalogue:body_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
+    "catalogue:body_deactivate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
+    "catalogue:body_activate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
+    # Public: anyone, signed in or not, checks a certificate.
+    "public:certificate_check": same(200),
     # The admin site guards itself: everyone who is not staff is sent to its login page.
     "admin:*": Row(302, 302, 302, 302, 302),
 }

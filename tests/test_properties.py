@@ -128,11 +128,17 @@ def test_validator_either_accepts_or_explains(text):
     assert code == "accepted" or code.startswith(("tax_code", "personal_id"))
 
 
+def _sendable(text: str) -> bool:
+    # What a browser can send: UTF-8 has no lone surrogates (normalize_text removes them
+    # anyway, but the test client cannot even encode one).
+    return not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
 PARAM = (
     st.text(max_size=40)
     | ANY_TEXT
     | st.sampled_from(["", "0", "-1", "abc", "9" * 30, "%", "<b>", "\x00", "\u202e"])
-)
+).filter(_sendable)
 
 
 @pytest.mark.django_db

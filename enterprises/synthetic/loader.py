@@ -17,8 +17,9 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.functions import Substr
 
+from .. import catalogues
 from ..choices import ClassificationVersion, SectorLevel, UnitLevel
-from ..models import AdministrativeUnit, Enterprise, Sector, UnitAssignment
+from ..models import AdministrativeUnit, Enterprise, Sector, UnitAssignment, UnitOrigin
 from . import vocabulary as v
 from .rows import ASSIGNMENT_COLUMNS, ENTERPRISE_COLUMNS, EnterpriseRows, UnitChoice
 from .taxcodes import tax_codes
@@ -68,9 +69,12 @@ def generate_enterprises(*, count: int, seed: int, batch: int, log: Log) -> Load
 
 def ensure_reference_data(log: Log) -> None:
     """Units and sectors to place enterprises in: the loading commands' data, else a small set."""
-    if not AdministrativeUnit.objects.exists() and not _run_loader("load_admin_units", log):
-        _create_fallback_units()
-        log("Created a fallback set of Lai Châu units (load_admin_units not available).")
+    if not AdministrativeUnit.objects.exists():
+        if _run_loader("load_admin_units", log):
+            _run_loader("load_unit_origins", log)  # the communes' former districts, if known
+        else:
+            _create_fallback_units()
+            log("Created a fallback set of Lai Châu units (load_admin_units not available).")
     if not Sector.objects.exists() and not _run_loader("load_sectors", log):
         _create_fallback_sectors()
         log("Created a fallback set of VSIC 2018 sectors (load_sectors not available).")
@@ -116,6 +120,7 @@ def _create_fallback_units() -> None:
             for i, name in enumerate(v.FALLBACK_COMMUNES)
         ]
     )
+    catalogues.invalidate(catalogues.UNITS)  # bulk_create sends no signal
 
 
 @transaction.atomic
@@ -137,13 +142,15 @@ def _create_fallback_sectors() -> None:
         )
         for code, section, name in v.FALLBACK_DIVISIONS
     )
+    catalogues.invalidate(catalogues.SECTORS)
 
 
 def _unit_choices() -> dict:
     """Leaf units in force today (wards weigh more), each with the unit of the period before.
 
-    Old units (with an end date) are shared out in blocks over the current ones, the way
-    communes were grouped under a district.
+    A current unit's former unit is the first it came from (``UnitOrigin``, as loaded by
+    ``load_unit_origins``); without recorded origins, old units (with an end date) are shared
+    out in blocks over the current ones, the way communes were grouped under a district.
     """
     units = list(AdministrativeUnit.objects.order_by("code", "pk"))
     if not units:
@@ -153,9 +160,16 @@ def _unit_choices() -> dict:
     leaves = [u for u in units if u.pk not in parents]
     current = [u for u in leaves if u.valid_to is None] or leaves
     former = [u for u in leaves if u.valid_to is not None and u not in current]
+    origins: dict[int, int] = {}
+    for successor, predecessor in UnitOrigin.objects.order_by(
+        "successor", "predecessor__code"
+    ).values_list("successor_id", "predecessor_id"):
+        origins.setdefault(successor, predecessor)
     choices = []
     for i, unit in enumerate(current):
         before = former[i * len(former) // len(current)] if former else None
+        if unit.pk in origins:
+            before = by_id.get(origins[unit.pk], before)
         choices.append(
             UnitChoice(
                 id=unit.pk,

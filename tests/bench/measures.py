@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import Enterprise, Sector
+from laichau_nsc.collation import VietnameseCollate
 from laichau_nsc.text import fold
 
 from .load import LoadResult, percentile, run_load
@@ -177,7 +178,7 @@ def _search_once(text: str) -> float:
         Enterprise.objects.search(text)
         .filter(is_archived=False)
         .select_related("admin_unit", "sector")
-        .order_by("name", "pk")
+        .order_by(VietnameseCollate("name"), "pk")  # the list's order, which the name index serves
     )
     ids = list(queryset.values_list("pk", flat=True)[: settings.PORTAL_LIST_MAX_ROWS + 1])
     queryset.order_by().in_bulk(ids[:50])

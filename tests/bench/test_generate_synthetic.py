@@ -91,3 +91,17 @@ def test_a_small_reference_set_is_made_without_the_loading_commands(monkeypatch)
     assert Enterprise.objects.filter(sector__isnull=False).count() == 30
     # Enterprises founded before the 2025 reform also keep their district period.
     assert UnitAssignment.objects.filter(valid_to__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_former_districts_follow_the_official_origins_of_each_commune():
+    from enterprises.models import UnitOrigin
+
+    call_command("generate_synthetic", enterprises=200, verbosity=0)
+
+    assert UnitOrigin.objects.exists()
+    origins = set(UnitOrigin.objects.values_list("successor_id", "predecessor_id"))
+    former = UnitAssignment.objects.filter(valid_to__isnull=False)
+    assert former.exists()
+    for period in former.select_related("enterprise"):
+        assert (period.enterprise.admin_unit_id, period.unit_id) in origins

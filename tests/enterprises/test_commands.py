@@ -1,4 +1,5 @@
-"""The reference-data commands (load_admin_units, load_sectors) and seed_demo."""
+"""The reference-data commands (load_admin_units, load_unit_origins, load_sectors,
+load_sector_crosswalk) and seed_demo."""
 
 import csv
 import datetime
@@ -17,7 +18,9 @@ from enterprises.models import (
     Enterprise,
     Membership,
     Sector,
+    SectorCrosswalk,
     UnitAssignment,
+    UnitOrigin,
 )
 from enterprises.validators import validate_tax_code
 from laichau_nsc.management.commands.seed_demo import (
@@ -32,6 +35,10 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 UNITS_CSV = default_data_path("laichau_admin_units.csv")
 VSIC_CSV = default_data_path("vsic2018.csv")
+ORIGINS_CSV = default_data_path("laichau_commune_origins.csv")
+CROSSWALK_CSV = default_data_path("vsic2018_to_2025.csv")
+ORIGINS_HEADER = "commune_code,commune_name,district_code,district_name,source_note\n"
+CROSSWALK_HEADER = "code_2018,code_2025,note\n"
 HEADER = "code,name,level,parent_code,valid_from,valid_to\n"
 DISTRICTS_END = datetime.date(2025, 6, 30)
 COMMUNES_START = datetime.date(2025, 7, 1)
@@ -239,13 +246,197 @@ def test_load_sectors_refuses_a_division_without_its_section_and_writes_nothing(
     assert not Sector.objects.exists()
 
 
+def test_load_sectors_without_a_path_loads_vsic_2025_for_that_version():
+    out = run("load_sectors", version="VSIC2025")
+
+    vsic = Sector.objects.filter(version="VSIC2025")
+    assert (vsic.filter(level="section").count(), vsic.filter(level="division").count()) == (22, 87)
+    assert not vsic.filter(code="45").exists()  # 2018's division 45 has no 2025 counterpart
+    assert "VIỄN THÔNG" in vsic.get(code="K").name  # J was split into J and K
+    assert "vsic2025.csv" in out
+
+
+# --- load_unit_origins --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def units():
+    run("load_admin_units", str(UNITS_CSV))
+    return {u.name: u for u in AdministrativeUnit.objects.all()}
+
+
+def origins_of(name: str) -> set[str]:
+    return set(
+        UnitOrigin.objects.filter(successor__name=name).values_list("predecessor__name", flat=True)
+    )
+
+
+def test_load_unit_origins_links_every_new_commune_to_its_former_districts(units):
+    out = run("load_unit_origins", str(ORIGINS_CSV))
+
+    assert UnitOrigin.objects.count() == len(csv_rows(ORIGINS_CSV)) == 44
+    assert origins_of("Phường Tân Phong") == {"Thành phố Lai Châu", "Huyện Tam Đường"}
+    assert origins_of("Xã Bình Lư") == {"Huyện Tam Đường"}
+    new_units = AdministrativeUnit.objects.valid_on(COMMUNES_START).exclude(level="province")
+    assert not new_units.filter(origins__isnull=True).exists()
+    assert set(UnitOrigin.objects.values_list("predecessor__level", flat=True)) == {"district"}
+    assert "NQ 1670/NQ-UBTVQH15" in UnitOrigin.objects.first().note
+    assert "thêm mới 44" in out
+
+
+def test_load_unit_origins_twice_changes_nothing(units):
+    run("load_unit_origins", str(ORIGINS_CSV))
+    before = list(UnitOrigin.objects.values().order_by("pk"))
+
+    out = run("load_unit_origins", str(ORIGINS_CSV))
+
+    assert list(UnitOrigin.objects.values().order_by("pk")) == before
+    assert "thêm mới 0, cập nhật 0, bỏ 0" in out
+
+
+def test_load_unit_origins_replaces_the_origins_of_the_communes_a_file_corrects(units, tmp_path):
+    run("load_unit_origins", str(ORIGINS_CSV))
+    path = write_csv(
+        tmp_path, ORIGINS_HEADER + "03408,Phường Tân Phong,105,Thành phố Lai Châu,sửa\n"
+    )
+
+    out = run("load_unit_origins", str(path))
+
+    assert origins_of("Phường Tân Phong") == {"Thành phố Lai Châu"}
+    assert UnitOrigin.objects.get(successor__name="Phường Tân Phong").note == "sửa"
+    assert origins_of("Phường Đoàn Kết") == {"Thành phố Lai Châu", "Huyện Phong Thổ"}
+    assert "cập nhật 1, bỏ 1" in out
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "message"),
+    [
+        ("03999,Xã Không Có,106,Huyện Tam Đường,", "Dòng 3: không tìm thấy đơn vị mới có mã 03999"),
+        ("03390,Xã Bình Lư,777,Huyện Lạ,", "Dòng 3: không tìm thấy đơn vị cũ có mã 777"),
+        (
+            "03390,Xã Bình Lư,03408,Phường Tân Phong,",
+            "Dòng 3: không tìm thấy đơn vị cũ có mã 03408",
+        ),
+        ("03390,Xã Bình Lư,106,Huyện Than Uyên,", "Dòng 3: mã 106 là “Huyện Tam Đường”"),
+        ("03390,Xã Bản Bo,106,Huyện Tam Đường,", "Dòng 3: mã 03390 là “Xã Bình Lư”"),
+        ("03390,Xã Bình Lư,106,Huyện Tam Đường,", "Dòng 3: cặp 03390 ← 106 đã có ở dòng 2"),
+        ("03390,Xã Bình Lư,03390,Xã Bình Lư,", "Dòng 3: đơn vị không thể có nguồn gốc từ chính nó"),
+        (",Xã Bình Lư,106,Huyện Tam Đường,", "Dòng 3: thiếu commune_code"),
+    ],
+)
+def test_load_unit_origins_refuses_a_bad_file_and_writes_nothing(units, tmp_path, bad_row, message):
+    path = write_csv(
+        tmp_path, ORIGINS_HEADER + "03390,Xã Bình Lư,106,Huyện Tam Đường,\n" + bad_row + "\n"
+    )
+
+    with pytest.raises(CommandError, match=message) as excinfo:
+        run("load_unit_origins", str(path))
+
+    assert "chưa ghi dòng nào" in str(excinfo.value)
+    assert not UnitOrigin.objects.exists()
+
+
+def test_load_unit_origins_without_units_says_to_load_them_first(tmp_path):
+    with pytest.raises(CommandError, match="hãy nạp đơn vị hành chính trước"):
+        run("load_unit_origins", str(ORIGINS_CSV))
+
+
+# --- load_sector_crosswalk ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def both_versions():
+    run("load_sectors", version="VSIC2018")
+    run("load_sectors", version="VSIC2025")
+
+
+def targets_of(code: str) -> set[str]:
+    pairs = SectorCrosswalk.objects.filter(source__code=code)
+    return set(pairs.values_list("target__code", flat=True))
+
+
+def test_load_sector_crosswalk_maps_2018_divisions_to_2025(both_versions):
+    run("load_sector_crosswalk", str(CROSSWALK_CSV))
+
+    assert SectorCrosswalk.objects.count() == len(csv_rows(CROSSWALK_CSV)) == 98
+    assert targets_of("45") == {"46", "47", "95"}  # division 45 was dissolved
+    assert targets_of("30") == {"25", "30"}  # a split
+    assert targets_of("10") == {"10"}
+    pair = SectorCrosswalk.objects.select_related("source", "target").first()
+    assert (pair.source.version, pair.target.version) == ("VSIC2018", "VSIC2025")
+    assert set(SectorCrosswalk.objects.values_list("source__level", flat=True)) == {"division"}
+
+
+def test_load_sector_crosswalk_twice_changes_nothing(both_versions):
+    run("load_sector_crosswalk", str(CROSSWALK_CSV))
+    before = list(SectorCrosswalk.objects.values().order_by("pk"))
+
+    out = run("load_sector_crosswalk", str(CROSSWALK_CSV))
+
+    assert list(SectorCrosswalk.objects.values().order_by("pk")) == before
+    assert "thêm mới 0, cập nhật 0, bỏ 0" in out
+
+
+def test_load_sector_crosswalk_drops_pairs_a_corrected_file_no_longer_has(both_versions, tmp_path):
+    run("load_sector_crosswalk", str(CROSSWALK_CSV))
+
+    out = run("load_sector_crosswalk", str(write_csv(tmp_path, CROSSWALK_HEADER + "01,01,x\n")))
+
+    assert list(SectorCrosswalk.objects.values_list("source__code", "target__code", "note")) == [
+        ("01", "01", "x")
+    ]
+    assert "cập nhật 1, bỏ 97" in out
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "message"),
+    [
+        ("45,45,", "Dòng 3: không có ngành mã 45 trong VSIC2025"),
+        ("04,01,", "Dòng 3: không có ngành mã 04 trong VSIC2018"),
+        (",01,", "Dòng 3: thiếu code_2018"),
+        ("01,01,lặp lại", "Dòng 3: cặp 01 → 01 đã có ở dòng 2"),
+    ],
+)
+def test_load_sector_crosswalk_refuses_a_bad_file_and_writes_nothing(
+    both_versions, tmp_path, bad_row, message
+):
+    path = write_csv(tmp_path, CROSSWALK_HEADER + "01,01,one-to-one\n" + bad_row + "\n")
+
+    with pytest.raises(CommandError, match=message) as excinfo:
+        run("load_sector_crosswalk", str(path))
+
+    assert "chưa ghi dòng nào" in str(excinfo.value)
+    assert not SectorCrosswalk.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "filename"),
+    [
+        ("load_unit_origins", "laichau_commune_origins.csv"),
+        ("load_sector_crosswalk", "vsic2018_to_2025.csv"),
+    ],
+)
+def test_new_loaders_fall_back_to_the_bundled_copy(settings, tmp_path, command, filename):
+    run("load_admin_units")
+    run("load_sectors", version="VSIC2018")
+    run("load_sectors", version="VSIC2025")
+    settings.BASE_DIR = tmp_path / "main"  # no ../shared/data next to it
+
+    out = run(command)
+
+    assert str(BUNDLED_DIR / filename) in out
+    assert "thêm mới" in out
+
+
 # --- seed_demo ----------------------------------------------------------------------------------
 
 
 def counts() -> dict[str, int]:
     return {
         "units": AdministrativeUnit.objects.count(),
+        "origins": UnitOrigin.objects.count(),
         "sectors": Sector.objects.count(),
+        "crosswalk": SectorCrosswalk.objects.count(),
         "users": User.objects.count(),
         "enterprises": Enterprise.objects.count(),
         "enterprise_history": Enterprise.history.count(),
@@ -390,3 +581,19 @@ def test_seed_demo_runs_with_debug(db, settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
     assert User.objects.get(username="admin").is_superuser
+
+
+def test_seed_demo_loads_both_classifications_and_the_crosswalk(seeded):
+    assert set(Sector.objects.values_list("version", flat=True)) == {"VSIC2018", "VSIC2025"}
+    assert SectorCrosswalk.objects.count() == 98
+    assert UnitOrigin.objects.count() == 44
+    # The demo records were registered before 15/11/2025: they keep VSIC 2018.
+    assert set(Enterprise.objects.values_list("sector__version", flat=True)) == {"VSIC2018"}
+
+
+def test_seed_demo_moves_each_enterprise_to_a_commune_that_came_from_its_district(seeded):
+    origins = set(UnitOrigin.objects.values_list("successor_id", "predecessor_id"))
+    for enterprise in Enterprise.objects.prefetch_related("unit_assignments"):
+        district, commune = enterprise.unit_assignments.all()
+
+        assert (commune.unit_id, district.unit_id) in origins, enterprise.name

@@ -102,6 +102,27 @@ def test_household_id_only_for_households(officer):
     services.enterprise_create(data={**data, "legal_form": "household"}, user=officer)
 
 
+def test_inline_export_logs_no_broker_warning(
+    officer, enterprise_b, django_capture_on_commit_callbacks, caplog
+):
+    """Celery opens a broker connection even for an inline task; without a configured broker
+    kombu used to warn "No hostname was supplied. Reverting to default 'localhost'"."""
+    import kombu.pools
+
+    from laichau_nsc.celery import app as celery_app
+
+    # The connection is made once per process: drop what earlier tests left, as a new process.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    kombu.pools.reset()
+    with caplog.at_level("WARNING"), django_capture_on_commit_callbacks(execute=True):
+        job = services.export_job_create(user=officer, fmt="csv", params={})
+    job.refresh_from_db()
+    assert job.state == "done"
+    noisy = [r for r in caplog.records if r.name.startswith(("kombu", "celery", "redis"))]
+    assert noisy == [], [r.getMessage() for r in noisy]
+
+
 def test_website_without_scheme_means_https(officer, enterprise_b):
     from enterprises.forms import EnterpriseContactForm
 

@@ -1,3 +1,4 @@
+import csv
 import io
 
 import pytest
@@ -9,7 +10,12 @@ from openpyxl import load_workbook
 from enterprises.models import Enterprise, ExportJob, Membership
 from laichau_nsc.roles import Role, roles_of
 from tests.conftest import client_for
-from tests.enterprises.factories import EnterpriseFactory, valid_tax_code
+from tests.enterprises.factories import (
+    AdministrativeUnitFactory,
+    EnterpriseFactory,
+    SectorFactory,
+    valid_tax_code,
+)
 from tests.helpers import assert_queries_constant
 
 LIST = reverse("enterprises:enterprise_list")
@@ -45,11 +51,16 @@ def form_data(enterprise: Enterprise, **changes) -> dict:
 
 @pytest.mark.django_db
 def test_list_query_count_does_not_grow_with_rows(officer):
+    unit, sector = AdministrativeUnitFactory(), SectorFactory()
     client = client_for(officer)
-    count = assert_queries_constant(client, LIST, lambda n: EnterpriseFactory.create_batch(n))
-    # session, user, user's groups (role), the filter form's unit and sector choices,
-    # the bounded count, the page of rows with unit and sector joined.
-    assert count == 7
+    client.get(LIST)  # builds the unit and sector catalogues (the filter's choices) once
+
+    count = assert_queries_constant(
+        client, LIST, lambda n: EnterpriseFactory.create_batch(n, admin_unit=unit, sector=sector)
+    )
+    # session, user, user's groups (role), the bounded count, the page of rows with unit and
+    # sector joined; the filter's choices come from the cached catalogues.
+    assert count == 5
 
 
 @pytest.mark.django_db
@@ -261,7 +272,9 @@ def test_detail_query_count_does_not_grow_with_history(officer, enterprise_b):
             enterprise_b.phone = f"09{i:08d}"
             enterprise_b.save()
 
-    assert_queries_constant(client_for(officer), url, edit, n=5)
+    client = client_for(officer)
+    client.get(url)  # builds the unit catalogue (the unit's origins) once
+    assert_queries_constant(client, url, edit, n=5)
 
 
 # --- Enterprise accounts ----------------------------------------------------------------------
@@ -396,6 +409,46 @@ def test_xlsx_export_follows_filters_and_neutralises_formulas(
     assert names == ['=HYPERLINK("http://x","Chè Tam Đường")', "Công ty TNHH Chè Tam Đường"]
     assert job.row_count == 2
     assert all(cell.data_type == "s" for cell in sheet["A"][1:])
+
+
+@pytest.mark.django_db
+def test_xlsx_export_keeps_codes_as_text_under_a_frozen_filtered_header(
+    officer, django_capture_on_commit_callbacks
+):
+    from enterprises.services import EXPORT_COLUMNS
+
+    EnterpriseFactory(tax_code="0100109106", phone="0912345678", sector=SectorFactory(code="01"))
+    EnterpriseFactory(tax_code="001203004567", legal_form="household")
+    _job, content = run_export(client_for(officer), "xlsx", "", django_capture_on_commit_callbacks)
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.freeze_panes == "A2"
+    last = sheet.cell(row=1, column=len(EXPORT_COLUMNS)).column_letter
+    assert sheet.auto_filter.ref == f"A1:{last}3"
+    assert sheet.column_dimensions["A"].width == 40  # the name
+    header = [c.value for c in sheet[1]]
+    by_header = {h: i for i, h in enumerate(header)}
+    codes = {}
+    for row in sheet.iter_rows(min_row=2):
+        for name in ("Mã số thuế", "Mã ngành", "Điện thoại"):
+            cell = row[by_header[name]]
+            if cell.value is not None:
+                assert cell.data_type == "s"
+                assert cell.number_format == "@"
+                codes.setdefault(name, set()).add(cell.value)
+    assert codes["Mã số thuế"] == {"0100109106", "001203004567"}
+    assert codes["Mã ngành"] == {"01"}
+    assert codes["Điện thoại"] == {"0912345678"}
+
+
+@pytest.mark.django_db
+def test_csv_export_writes_codes_so_excel_keeps_leading_zeros(
+    officer, django_capture_on_commit_callbacks
+):
+    EnterpriseFactory(tax_code="0100109106", name="Tổng công ty Thử")
+    _job, content = run_export(client_for(officer), "csv", "", django_capture_on_commit_callbacks)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[1][rows[0].index("Mã số thuế")] == '="0100109106"'
+    assert rows[1][0] == "Tổng công ty Thử"
 
 
 @pytest.mark.django_db
@@ -623,3 +676,23 @@ def test_nul_in_the_list_query_is_neither_a_500_nor_stored_by_the_export(officer
     response = client.post(reverse("enterprises:export_create"), {"format": "csv", "query": query})
     assert response.status_code == 302
     assert ExportJob.objects.get().params == {"q": [""], "archived": ["no"]}
+
+
+@pytest.mark.django_db
+def test_list_shows_the_sector_by_code_and_name(officer):
+    sector = SectorFactory(code="10", name="Sản xuất, chế biến thực phẩm")
+    EnterpriseFactory(sector=sector)
+    text = client_for(officer).get(LIST).text
+    assert "10 – Sản xuất, chế biến thực phẩm" in text
+
+
+@pytest.mark.django_db
+def test_request_queue_cells_carry_their_labels_for_phone_cards(officer, enterprise_a):
+    from tests.enterprises.factories import MembershipFactory
+
+    MembershipFactory(enterprise=enterprise_a, state="requested", phone="0912 345 678")
+    text = client_for(officer).get(reverse("enterprises:membership_list")).text
+    assert 'class="table table-sm align-middle table-cards"' in text
+    assert 'data-label="Doanh nghiệp"' in text
+    assert 'data-label="Liên hệ"' in text
+    assert '<td class="cell-actions" data-label="Xử lý">' in text

@@ -1,5 +1,7 @@
 """``manage.py load_sectors [PATH.csv] --version VSIC2018``: load one classification version.
 
+Without a path, ``--version VSIC2025`` loads ``vsic2025.csv`` and no option ``vsic2018.csv``.
+
 The CSV has the columns ``code,level,parent_code,name_vi,name_en`` (sections and divisions, each
 division's parent is its section), like ``vsic2018.csv``. Rows are keyed by ``(version, code)``,
 so loading again changes nothing and VSIC 2025 loads beside VSIC 2018 without touching it. The
@@ -19,7 +21,10 @@ from enterprises.models import Sector
 
 COLUMNS = ("code", "level", "parent_code", "name_vi", "name_en")
 DEFAULT_VERSION = ClassificationVersion.VSIC2018
-DEFAULT_FILES = {ClassificationVersion.VSIC2018: "vsic2018.csv"}
+DEFAULT_FILES = {
+    ClassificationVersion.VSIC2018: "vsic2018.csv",
+    ClassificationVersion.VSIC2025: "vsic2025.csv",
+}
 # A division's parent is a section; a section has none.
 PARENT_LEVEL = {SectorLevel.DIVISION: SectorLevel.SECTION}
 
@@ -52,8 +57,8 @@ class Command(BaseCommand):
             "--version",
             choices=ClassificationVersion.values,
             help=_(
-                "Phiên bản hệ thống ngành của tệp. Bắt buộc khi chỉ định tệp; "
-                "không chỉ định tệp thì nạp VSIC2018 từ dữ liệu tham chiếu."
+                "Phiên bản hệ thống ngành của tệp. Bắt buộc khi chỉ định tệp; không chỉ định "
+                "tệp thì nạp tệp của phiên bản đó (mặc định VSIC2018) từ dữ liệu tham chiếu."
             ),
         )
 

@@ -1,8 +1,10 @@
 """``manage.py seed_demo``: Lai Châu demo data for trying the portal.
 
-Loads the administrative units and VSIC 2018, creates the demo logins and about sixty
-enterprises, cooperatives and household businesses with their unit history, and the two demo
-enterprise accounts. Running it again changes nothing: whatever exists (a user, an enterprise by
+Loads the administrative units with the origins of the communes of 1 July 2025, VSIC 2018 and
+VSIC 2025 with the crosswalk between them, the standards catalogue (codes not there yet:
+portal edits stay), creates the demo logins and about sixty enterprises,
+cooperatives and household businesses (registered under VSIC 2018) with their unit history, and
+the two demo enterprise accounts. Running it again changes nothing: whatever exists (a user, an enterprise by
 tax code, a membership) is left as it is, so data entered in the portal survives.
 
 Every name, tax code, person, address and phone number below is invented for the demo.
@@ -34,7 +36,14 @@ from enterprises.choices import (
     SizeClass,
     UnitLevel,
 )
-from enterprises.models import AdministrativeUnit, Enterprise, Membership, Sector, UnitAssignment
+from enterprises.models import (
+    AdministrativeUnit,
+    Enterprise,
+    Membership,
+    Sector,
+    UnitAssignment,
+    UnitOrigin,
+)
 from laichau_nsc.roles import Role
 
 User = get_user_model()
@@ -43,28 +52,6 @@ DEMO_PASSWORD = "NSC@2026demo"  # noqa: S105 - the documented demo password, pri
 LAI_CHAU_MST_PREFIX = "62"  # tax codes issued in Lai Châu start with the province's 62
 DISTRICTS_END = datetime.date(2025, 6, 30)
 COMMUNES_START = datetime.date(2025, 7, 1)
-
-# Demo data, not the official mapping (Resolution 1670/NQ-UBTVQH15 merged communes across the
-# old district borders, and the shared data does not carry the link): for each of the eight
-# districts, a few of the new communes and wards where demo enterprises of that district are put.
-# Each was picked because it carries the name of a commune or town of that district.
-DISTRICT_COMMUNES: dict[str, tuple[str, ...]] = {
-    "105": ("Phường Tân Phong", "Phường Đoàn Kết"),  # Thành phố Lai Châu
-    "106": ("Xã Bình Lư", "Xã Bản Bo", "Xã Khun Há", "Xã Tả Lèng"),  # Huyện Tam Đường
-    "107": ("Xã Mường Tè", "Xã Bum Tở", "Xã Mù Cả", "Xã Thu Lũm"),  # Huyện Mường Tè
-    "108": ("Xã Sìn Hồ", "Xã Nậm Tăm", "Xã Pa Tần", "Xã Tủa Sín Chải"),  # Huyện Sìn Hồ
-    "109": (  # Huyện Phong Thổ
-        "Xã Phong Thổ",
-        "Xã Dào San",
-        "Xã Sì Lở Lầu",
-        "Xã Khổng Lào",
-        "Xã Sin Suối Hồ",
-    ),
-    "110": ("Xã Than Uyên", "Xã Mường Than", "Xã Mường Kim", "Xã Khoen On"),  # Huyện Than Uyên
-    "111": ("Xã Tân Uyên", "Xã Mường Khoa", "Xã Pắc Ta", "Xã Nậm Sỏ"),  # Huyện Tân Uyên
-    "112": ("Xã Nậm Hàng", "Xã Mường Mô", "Xã Lê Lợi"),  # Huyện Nậm Nhùn
-}
-COMMUNE_DISTRICT = {c: d for d, communes in DISTRICT_COMMUNES.items() for c in communes}
 
 
 def demo_tax_code(label: str) -> str:
@@ -120,78 +107,93 @@ TEA_THAN_UYEN = "Công ty cổ phần Chè Than Uyên"
 AGRO_TRADE = "Công ty TNHH Thương mại Nông sản Lai Châu"
 
 # fmt: off
-ENTERPRISES: tuple[Demo, ...] = (
-    # Thành phố Lai Châu
-    Demo(BUILDER, JSC, "41", "Phường Tân Phong", "Tổ dân phố số 9", "Nguyễn Văn Hùng", 146, D(2006, 5, 18), "LACICO"),
-    Demo(AGRO_TRADE, LLC2, "46", "Phường Đoàn Kết", "Tổ dân phố số 4", "Trần Thị Thanh Huyền", 24, D(2015, 9, 7)),
-    Demo("Công ty TNHH Khách sạn Đoàn Kết", LLC1, "55", "Phường Đoàn Kết", "Đường Trần Hưng Đạo, tổ dân phố số 12", "Phạm Minh Đức", 38, D(2012, 3, 26)),
-    Demo("Công ty TNHH Ẩm thực Tây Bắc Lai Châu", LLC1, "56", "Phường Tân Phong", "Đường Lê Duẩn, tổ dân phố số 6", "Lường Thị Thu", 16, D(2019, 11, 4)),
-    Demo("Công ty cổ phần Bê tông Tân Phong", JSC, "23", "Phường Tân Phong", "Tổ dân phố số 21", "Đỗ Quang Vinh", 72, D(2010, 7, 15)),
-    Demo("Công ty TNHH Nấm Lai Châu", LLC1, "01", "Phường Đoàn Kết", "Tổ dân phố số 17", "Vũ Thị Ngọc Ánh", 11, D(2020, 2, 20)),
-    Demo("Doanh nghiệp tư nhân Vật liệu xây dựng Đoàn Kết", PRIV, "47", "Phường Đoàn Kết", "Đường 30 tháng 4, tổ dân phố số 2", "Hoàng Văn Toản", 9, D(2009, 8, 10), title="Chủ doanh nghiệp"),
-    Demo("Công ty cổ phần Rượu Tây Bắc Lai Châu", JSC, "11", "Phường Tân Phong", "Tổ dân phố số 14", "Bùi Văn Khải", 27, D(2016, 6, 1)),
-    Demo("Công ty TNHH Dược liệu Lai Châu", LLC2, "21", "Phường Đoàn Kết", "Tổ dân phố số 8", "Lê Thị Hồng Nhung", 19, D(2018, 4, 12)),
-    Demo("Công ty TNHH Du lịch Khám phá Lai Châu", LLC1, "79", "Phường Tân Phong", "Đường Võ Nguyên Giáp, tổ dân phố số 5", "Đèo Văn Long", 7, D(2021, 3, 3)),
-    Demo("Hộ kinh doanh Cà phê Phố Núi", HH, "56", "Phường Tân Phong", "Tổ dân phố số 3", "Nguyễn Thị Mai Anh", 3, D(2022, 10, 15), title=OWNER, tax_code="012193004512", email=False),
-    # Huyện Tam Đường
-    Demo(DEMO_A_NAME, JSC, "10", "Xã Bình Lư", "Tổ dân phố số 3", "Lò Văn Thắng", 86, D(2008, 3, 12), "Chè Tam Đường"),
-    Demo("Hợp tác xã Chè Shan tuyết Khun Há", COOP, "01", "Xã Khun Há", "Bản Phiêng Phát", "Sùng A Dơ", 14, D(2017, 5, 22), title=DIRECTOR_HTX),
-    Demo("Công ty TNHH Chè Sơn Bình", LLC1, "10", "Xã Bản Bo", "Bản Nà Bỏ", "Tao Văn Sơn", 34, D(2013, 8, 30)),
-    Demo("Hợp tác xã Dịch vụ Nông nghiệp Bản Bo", COOP, "01", "Xã Bản Bo", "Bản Nà Đon", "Lò Văn Chung", 21, D(2014, 1, 9), title=DIRECTOR_HTX),
-    Demo("Công ty TNHH Miến dong Bình Lư", LLC1, "10", "Xã Bình Lư", "Bản Nà Khum", "Vàng Thị Mai", 18, D(2016, 10, 3)),
-    Demo("Hợp tác xã Rau an toàn Bình Lư", COOP, "01", "Xã Bình Lư", "Bản Cư Nhà La", "Lù Văn Pọm", 12, D(2019, 3, 18), title=DIRECTOR_HTX),
-    Demo("Công ty TNHH Mắc ca Tam Đường", LLC2, "10", "Xã Tả Lèng", "Bản Lùng Thàng", "Nguyễn Đức Thịnh", 41, D(2018, 12, 5)),
-    Demo("Hộ kinh doanh Mật ong Khun Há", HH, "01", "Xã Khun Há", "Bản Khun Há", "Giàng A Páo", 2, D(2017, 7, 7), title=OWNER, email=False),
-    Demo("Hợp tác xã Du lịch cộng đồng Tả Lèng", COOP, "55", "Xã Tả Lèng", "Bản Tả Lèng", "Chảo Láo Lở", 9, D(2020, 9, 1), title=DIRECTOR_HTX),
-    # Huyện Than Uyên
-    Demo(TEA_THAN_UYEN, JSC, "10", "Xã Than Uyên", "Khu 8", "Hà Văn Quyết", 246, D(2005, 4, 1), "Chè Than Uyên"),
-    Demo("Hợp tác xã Nông nghiệp Mường Than", COOP, "01", "Xã Mường Than", "Bản Mé", "Lường Văn Hoan", 26, D(2012, 11, 20), title=DIRECTOR_HTX),
-    Demo("Hợp tác xã Gạo Séng Cù Mường Kim", COOP, "01", "Xã Mường Kim", "Bản Nà Ban", "Lò Văn Ơn", 18, D(2016, 2, 25), title=DIRECTOR_HTX),
-    Demo("Hợp tác xã Thủy sản lòng hồ Bản Chát", COOP, "03", "Xã Khoen On", "Bản Ít Luông", "Lò Văn Nọi", 15, D(2018, 6, 14), title=DIRECTOR_HTX),
-    Demo("Công ty TNHH Cá tầm Bản Chát", LLC1, "03", "Xã Mường Kim", "Bản Sắp Ngựa", "Trần Quốc Tuấn", 22, D(2019, 4, 8)),
-    Demo("Công ty cổ phần Thủy điện Khoen On", JSC, "35", "Xã Khoen On", "Bản Pá Liềng", "Đinh Công Hiếu", 31, D(2011, 9, 19)),
-    Demo("Hộ kinh doanh Rượu ngô Mường Than", HH, "11", "Xã Mường Than", "Bản Nà Phát", "Lò Thị Xuân", 2, D(2015, 12, 1), title=OWNER, tax_code="012186007731", email=False),
-    Demo("Cơ sở sản xuất Mật ong Khoen On", EST, "01", "Xã Khoen On", "Bản Đán Tong", "Tòng Văn Pắn", 4, D(2019, 5, 20), title="Chủ cơ sở", email=False),
-    Demo(f"Chi nhánh {BUILDER} tại Than Uyên", JSC, "41", "Xã Than Uyên", "Khu 3", "Nguyễn Văn Hải", 28, D(2017, 2, 14), title="Giám đốc chi nhánh", tax_code="-001", branch_of=BUILDER),
-    # Huyện Tân Uyên
-    Demo(DEMO_B_NAME, COOP, "01", "Xã Tân Uyên", "Tổ dân phố 26", "Lò Thị Hương", 32, D(2014, 6, 16), "HTX NN Tân Uyên", title=DIRECTOR_HTX),
-    Demo("Công ty TNHH Chè Mường Khoa", LLC1, "10", "Xã Mường Khoa", "Bản Nà Ban", "Hoàng Văn Tuấn", 63, D(2011, 3, 28)),
-    Demo("Công ty cổ phần Trà Tân Uyên", JSC, "10", "Xã Tân Uyên", "Tổ dân phố 19", "Phạm Thị Hoa", 174, D(2007, 10, 10), "Trà Tân Uyên"),
-    Demo("Hợp tác xã Chè Ô long Pắc Ta", COOP, "01", "Xã Pắc Ta", "Bản Pắc Ta", "Lò Văn Dũng", 17, D(2015, 8, 3), title=DIRECTOR_HTX),
-    Demo("Hợp tác xã Mắc ca Tân Uyên", COOP, "01", "Xã Mường Khoa", "Bản Hua Chăng", "Lò Văn Thủy", 11, D(2019, 10, 21), title=DIRECTOR_HTX),
-    Demo("Hộ kinh doanh Chè Nậm Sỏ", HH, "10", "Xã Nậm Sỏ", "Bản Nậm Sỏ", "Lò Văn Pâng", 3, D(2018, 3, 5), title=OWNER, tax_code="012084002689", email=False),
-    Demo(f"Chi nhánh {TEA_THAN_UYEN} tại Tân Uyên", JSC, "10", "Xã Pắc Ta", "Bản Tát Xôm", "Hà Thị Thu", 48, D(2013, 5, 2), title="Giám đốc chi nhánh", tax_code="-001", branch_of=TEA_THAN_UYEN),
-    Demo("Cơ sở sản xuất Miến dong Tân Uyên", EST, "10", "Xã Tân Uyên", "Bản Nà Bó", "Vì Văn Thanh", 6, D(2020, 12, 12), title="Chủ cơ sở", email=False),
-    # Huyện Sìn Hồ
-    Demo("Hợp tác xã Thảo quả Sìn Hồ", COOP, "01", "Xã Sìn Hồ", "Bản Sìn Hồ", "Tẩn Láo Lở", 19, D(2016, 4, 11), title=DIRECTOR_HTX),
-    Demo("Hợp tác xã Cá hồi Sìn Hồ", COOP, "03", "Xã Sìn Hồ", "Bản Phìn Hồ", "Lý Văn Chiến", 13, D(2017, 9, 25), title=DIRECTOR_HTX),
-    Demo("Công ty TNHH Cá nước lạnh Tủa Sín Chải", LLC1, "03", "Xã Tủa Sín Chải", "Bản Tủa Sín Chải", "Nguyễn Văn Phương", 14, D(2018, 8, 8)),
-    Demo("Hộ kinh doanh Miến dong Sìn Hồ", HH, "10", "Xã Sìn Hồ", "Bản Thành Công", "Lò Thị Pâng", 4, D(2016, 11, 28), title=OWNER, tax_code="012191003358", email=False),
-    Demo("Hợp tác xã Dược liệu Pa Tần", COOP, "01", "Xã Pa Tần", "Bản Nậm Pa", "Pờ Thị Xé", 10, D(2021, 1, 18), title=DIRECTOR_HTX),
-    Demo("Cơ sở sản xuất Rượu men lá Nậm Tăm", EST, "11", "Xã Nậm Tăm", "Bản Nậm Tăm", "Lò Văn Sinh", 3, D(2014, 7, 9), title="Chủ cơ sở", email=False),
-    Demo(f"Chi nhánh {AGRO_TRADE} tại Sìn Hồ", LLC2, "46", "Xã Sìn Hồ", "Bản Thị Tứ", "Tẩn Thị Sử", 6, D(2020, 6, 30), title="Trưởng chi nhánh", tax_code="-001", branch_of=AGRO_TRADE),
-    # Huyện Phong Thổ
-    Demo("Công ty cổ phần Nước khoáng Vàng Bó", JSC, "11", "Xã Khổng Lào", "Bản Vàng Bó", "Lê Văn Thành", 52, D(2009, 12, 22), "Nước khoáng Vàng Bó"),
-    Demo("Hợp tác xã Du lịch cộng đồng Sin Suối Hồ", COOP, "55", "Xã Sin Suối Hồ", "Bản Sin Suối Hồ", "Vàng A Chu", 24, D(2015, 3, 30), title=DIRECTOR_HTX),
-    Demo("Hợp tác xã Thảo quả Sì Lở Lầu", COOP, "46", "Xã Sì Lở Lầu", "Bản Sì Lở Lầu", "Sần Mạ Lán", 11, D(2018, 10, 2), title=DIRECTOR_HTX),
-    Demo("Công ty TNHH Gạch không nung Phong Thổ", LLC1, "23", "Xã Phong Thổ", "Khu 5", "Vương Văn Khuyên", 33, D(2014, 5, 27)),
-    Demo("Hợp tác xã Chè Dào San", COOP, "01", "Xã Dào San", "Bản Tả Phìn", "Phàn Văn Lở", 16, D(2019, 6, 17), title=DIRECTOR_HTX),
-    Demo("Hộ kinh doanh Mật ong Dào San", HH, "47", "Xã Dào San", "Bản Dào San", "Lý Thị Mẩy", 2, D(2021, 4, 4), title=OWNER, email=False),
-    Demo("Công ty TNHH Khai thác đá Phong Thổ", LLC1, "08", "Xã Phong Thổ", "Bản Pa So", "Trịnh Văn Lực", 26, D(2010, 1, 13), status=SUSPENDED),
-    # Huyện Mường Tè
-    Demo("Công ty cổ phần Sâm Lai Châu Mường Tè", JSC, "01", "Xã Mường Tè", "Khu phố 3", "Phan Thanh Bình", 45, D(2019, 7, 22), "Sâm Mường Tè"),
-    Demo("Hợp tác xã Sâm Lai Châu Mù Cả", COOP, "01", "Xã Mù Cả", "Bản Mù Cả", "Lỳ Giờ Xá", 12, D(2020, 11, 9), title=DIRECTOR_HTX),
-    Demo("Công ty TNHH Dược liệu Mường Tè", LLC1, "21", "Xã Bum Tở", "Bản Bum Tở", "Chu Thị Hạnh", 17, D(2017, 2, 6)),
-    Demo("Hộ kinh doanh Nhà nghỉ Sông Đà", HH, "55", "Xã Mường Tè", "Khu phố 7", "Pờ Thị Mý", 3, D(2013, 9, 16), title=OWNER, tax_code="012190008124", status=SUSPENDED, email=False),
-    Demo("Hợp tác xã Thảo quả Thu Lũm", COOP, "01", "Xã Thu Lũm", "Bản Thu Lũm", "Lỳ Giờ Phạ", 9, D(2021, 8, 30), title=DIRECTOR_HTX),
-    # Huyện Nậm Nhùn
-    Demo("Hợp tác xã Nông lâm nghiệp Nậm Hàng", COOP, "02", "Xã Nậm Hàng", "Bản Nậm Hàng", "Lò Văn Tiến", 14, D(2016, 5, 5), title=DIRECTOR_HTX),
-    Demo("Công ty TNHH Chế biến gỗ Nậm Nhùn", LLC1, "16", "Xã Nậm Hàng", "Bản Nậm Nhùn", "Đặng Văn Tùng", 29, D(2015, 10, 19)),
-    Demo("Hộ kinh doanh Tạp hóa Lê Lợi", HH, "47", "Xã Lê Lợi", "Bản Chang", "Lò Thị Diện", 1, D(2018, 1, 22), title=OWNER, email=False),
-    Demo("Cơ sở sản xuất Nấm Mường Mô", EST, "01", "Xã Mường Mô", "Bản Nậm Củm", "Tao Văn Hoàng", 5, D(2022, 3, 14), title="Chủ cơ sở", email=False),
-    Demo("Công ty TNHH Xây dựng Nậm Nhùn", LLC2, "42", "Xã Mường Mô", "Bản Mường Mô", "Hoàng Văn Nam", 58, D(2012, 8, 27)),
-)
+# The demo enterprises by the district (code) they were in until 30/06/2025; each is in a
+# commune of 01/07/2025 that came (wholly or in part) from that district, as the official
+# origins say (laichau_commune_origins.csv, loaded as UnitOrigin). seed_demo checks it.
+DEMO_DISTRICTS: dict[str, tuple[Demo, ...]] = {
+    "105": (  # Thành phố Lai Châu
+        Demo(BUILDER, JSC, "41", "Phường Tân Phong", "Tổ dân phố số 9", "Nguyễn Văn Hùng", 146, D(2006, 5, 18), "LACICO"),
+        Demo(AGRO_TRADE, LLC2, "46", "Phường Đoàn Kết", "Tổ dân phố số 4", "Trần Thị Thanh Huyền", 24, D(2015, 9, 7)),
+        Demo("Công ty TNHH Khách sạn Đoàn Kết", LLC1, "55", "Phường Đoàn Kết", "Đường Trần Hưng Đạo, tổ dân phố số 12", "Phạm Minh Đức", 38, D(2012, 3, 26)),
+        Demo("Công ty TNHH Ẩm thực Tây Bắc Lai Châu", LLC1, "56", "Phường Tân Phong", "Đường Lê Duẩn, tổ dân phố số 6", "Lường Thị Thu", 16, D(2019, 11, 4)),
+        Demo("Công ty cổ phần Bê tông Tân Phong", JSC, "23", "Phường Tân Phong", "Tổ dân phố số 21", "Đỗ Quang Vinh", 72, D(2010, 7, 15)),
+        Demo("Công ty TNHH Nấm Lai Châu", LLC1, "01", "Phường Đoàn Kết", "Tổ dân phố số 17", "Vũ Thị Ngọc Ánh", 11, D(2020, 2, 20)),
+        Demo("Doanh nghiệp tư nhân Vật liệu xây dựng Đoàn Kết", PRIV, "47", "Phường Đoàn Kết", "Đường 30 tháng 4, tổ dân phố số 2", "Hoàng Văn Toản", 9, D(2009, 8, 10), title="Chủ doanh nghiệp"),
+        Demo("Công ty cổ phần Rượu Tây Bắc Lai Châu", JSC, "11", "Phường Tân Phong", "Tổ dân phố số 14", "Bùi Văn Khải", 27, D(2016, 6, 1)),
+        Demo("Công ty TNHH Dược liệu Lai Châu", LLC2, "21", "Phường Đoàn Kết", "Tổ dân phố số 8", "Lê Thị Hồng Nhung", 19, D(2018, 4, 12)),
+        Demo("Công ty TNHH Du lịch Khám phá Lai Châu", LLC1, "79", "Phường Tân Phong", "Đường Võ Nguyên Giáp, tổ dân phố số 5", "Đèo Văn Long", 7, D(2021, 3, 3)),
+        Demo("Hộ kinh doanh Cà phê Phố Núi", HH, "56", "Phường Tân Phong", "Tổ dân phố số 3", "Nguyễn Thị Mai Anh", 3, D(2022, 10, 15), title=OWNER, tax_code="012193004512", email=False),
+    ),
+    "106": (  # Huyện Tam Đường
+        Demo(DEMO_A_NAME, JSC, "10", "Xã Bình Lư", "Tổ dân phố số 3", "Lò Văn Thắng", 86, D(2008, 3, 12), "Chè Tam Đường"),
+        Demo("Hợp tác xã Chè Shan tuyết Khun Há", COOP, "01", "Xã Khun Há", "Bản Phiêng Phát", "Sùng A Dơ", 14, D(2017, 5, 22), title=DIRECTOR_HTX),
+        Demo("Công ty TNHH Chè Sơn Bình", LLC1, "10", "Xã Bản Bo", "Bản Nà Bỏ", "Tao Văn Sơn", 34, D(2013, 8, 30)),
+        Demo("Hợp tác xã Dịch vụ Nông nghiệp Bản Bo", COOP, "01", "Xã Bản Bo", "Bản Nà Đon", "Lò Văn Chung", 21, D(2014, 1, 9), title=DIRECTOR_HTX),
+        Demo("Công ty TNHH Miến dong Bình Lư", LLC1, "10", "Xã Bình Lư", "Bản Nà Khum", "Vàng Thị Mai", 18, D(2016, 10, 3)),
+        Demo("Hợp tác xã Rau an toàn Bình Lư", COOP, "01", "Xã Bình Lư", "Bản Cư Nhà La", "Lù Văn Pọm", 12, D(2019, 3, 18), title=DIRECTOR_HTX),
+        Demo("Công ty TNHH Mắc ca Tam Đường", LLC2, "10", "Xã Tả Lèng", "Bản Lùng Thàng", "Nguyễn Đức Thịnh", 41, D(2018, 12, 5)),
+        Demo("Hộ kinh doanh Mật ong Khun Há", HH, "01", "Xã Khun Há", "Bản Khun Há", "Giàng A Páo", 2, D(2017, 7, 7), title=OWNER, email=False),
+        Demo("Hợp tác xã Du lịch cộng đồng Tả Lèng", COOP, "55", "Xã Tả Lèng", "Bản Tả Lèng", "Chảo Láo Lở", 9, D(2020, 9, 1), title=DIRECTOR_HTX),
+    ),
+    "110": (  # Huyện Than Uyên
+        Demo(TEA_THAN_UYEN, JSC, "10", "Xã Than Uyên", "Khu 8", "Hà Văn Quyết", 246, D(2005, 4, 1), "Chè Than Uyên"),
+        Demo("Hợp tác xã Nông nghiệp Mường Than", COOP, "01", "Xã Mường Than", "Bản Mé", "Lường Văn Hoan", 26, D(2012, 11, 20), title=DIRECTOR_HTX),
+        Demo("Hợp tác xã Gạo Séng Cù Mường Kim", COOP, "01", "Xã Mường Kim", "Bản Nà Ban", "Lò Văn Ơn", 18, D(2016, 2, 25), title=DIRECTOR_HTX),
+        Demo("Hợp tác xã Thủy sản lòng hồ Bản Chát", COOP, "03", "Xã Khoen On", "Bản Ít Luông", "Lò Văn Nọi", 15, D(2018, 6, 14), title=DIRECTOR_HTX),
+        Demo("Công ty TNHH Cá tầm Bản Chát", LLC1, "03", "Xã Mường Kim", "Bản Sắp Ngựa", "Trần Quốc Tuấn", 22, D(2019, 4, 8)),
+        Demo("Công ty cổ phần Thủy điện Khoen On", JSC, "35", "Xã Khoen On", "Bản Pá Liềng", "Đinh Công Hiếu", 31, D(2011, 9, 19)),
+        Demo("Hộ kinh doanh Rượu ngô Mường Than", HH, "11", "Xã Mường Than", "Bản Nà Phát", "Lò Thị Xuân", 2, D(2015, 12, 1), title=OWNER, tax_code="012186007731", email=False),
+        Demo("Cơ sở sản xuất Mật ong Khoen On", EST, "01", "Xã Khoen On", "Bản Đán Tong", "Tòng Văn Pắn", 4, D(2019, 5, 20), title="Chủ cơ sở", email=False),
+        Demo(f"Chi nhánh {BUILDER} tại Than Uyên", JSC, "41", "Xã Than Uyên", "Khu 3", "Nguyễn Văn Hải", 28, D(2017, 2, 14), title="Giám đốc chi nhánh", tax_code="-001", branch_of=BUILDER),
+    ),
+    "111": (  # Huyện Tân Uyên
+        Demo(DEMO_B_NAME, COOP, "01", "Xã Tân Uyên", "Tổ dân phố 26", "Lò Thị Hương", 32, D(2014, 6, 16), "HTX NN Tân Uyên", title=DIRECTOR_HTX),
+        Demo("Công ty TNHH Chè Mường Khoa", LLC1, "10", "Xã Mường Khoa", "Bản Nà Ban", "Hoàng Văn Tuấn", 63, D(2011, 3, 28)),
+        Demo("Công ty cổ phần Trà Tân Uyên", JSC, "10", "Xã Tân Uyên", "Tổ dân phố 19", "Phạm Thị Hoa", 174, D(2007, 10, 10), "Trà Tân Uyên"),
+        Demo("Hợp tác xã Chè Ô long Pắc Ta", COOP, "01", "Xã Pắc Ta", "Bản Pắc Ta", "Lò Văn Dũng", 17, D(2015, 8, 3), title=DIRECTOR_HTX),
+        Demo("Hợp tác xã Mắc ca Tân Uyên", COOP, "01", "Xã Mường Khoa", "Bản Hua Chăng", "Lò Văn Thủy", 11, D(2019, 10, 21), title=DIRECTOR_HTX),
+        Demo("Hộ kinh doanh Chè Nậm Sỏ", HH, "10", "Xã Nậm Sỏ", "Bản Nậm Sỏ", "Lò Văn Pâng", 3, D(2018, 3, 5), title=OWNER, tax_code="012084002689", email=False),
+        Demo(f"Chi nhánh {TEA_THAN_UYEN} tại Tân Uyên", JSC, "10", "Xã Pắc Ta", "Bản Tát Xôm", "Hà Thị Thu", 48, D(2013, 5, 2), title="Giám đốc chi nhánh", tax_code="-001", branch_of=TEA_THAN_UYEN),
+        Demo("Cơ sở sản xuất Miến dong Tân Uyên", EST, "10", "Xã Tân Uyên", "Bản Nà Bó", "Vì Văn Thanh", 6, D(2020, 12, 12), title="Chủ cơ sở", email=False),
+    ),
+    "108": (  # Huyện Sìn Hồ
+        Demo("Hợp tác xã Thảo quả Sìn Hồ", COOP, "01", "Xã Sìn Hồ", "Bản Sìn Hồ", "Tẩn Láo Lở", 19, D(2016, 4, 11), title=DIRECTOR_HTX),
+        Demo("Hợp tác xã Cá hồi Sìn Hồ", COOP, "03", "Xã Sìn Hồ", "Bản Phìn Hồ", "Lý Văn Chiến", 13, D(2017, 9, 25), title=DIRECTOR_HTX),
+        Demo("Công ty TNHH Cá nước lạnh Tủa Sín Chải", LLC1, "03", "Xã Tủa Sín Chải", "Bản Tủa Sín Chải", "Nguyễn Văn Phương", 14, D(2018, 8, 8)),
+        Demo("Hộ kinh doanh Miến dong Sìn Hồ", HH, "10", "Xã Sìn Hồ", "Bản Thành Công", "Lò Thị Pâng", 4, D(2016, 11, 28), title=OWNER, tax_code="012191003358", email=False),
+        Demo("Hợp tác xã Dược liệu Pa Tần", COOP, "01", "Xã Pa Tần", "Bản Nậm Pa", "Pờ Thị Xé", 10, D(2021, 1, 18), title=DIRECTOR_HTX),
+        Demo("Cơ sở sản xuất Rượu men lá Nậm Tăm", EST, "11", "Xã Nậm Tăm", "Bản Nậm Tăm", "Lò Văn Sinh", 3, D(2014, 7, 9), title="Chủ cơ sở", email=False),
+        Demo(f"Chi nhánh {AGRO_TRADE} tại Sìn Hồ", LLC2, "46", "Xã Sìn Hồ", "Bản Thị Tứ", "Tẩn Thị Sử", 6, D(2020, 6, 30), title="Trưởng chi nhánh", tax_code="-001", branch_of=AGRO_TRADE),
+    ),
+    "109": (  # Huyện Phong Thổ
+        Demo("Công ty cổ phần Nước khoáng Vàng Bó", JSC, "11", "Xã Khổng Lào", "Bản Vàng Bó", "Lê Văn Thành", 52, D(2009, 12, 22), "Nước khoáng Vàng Bó"),
+        Demo("Hợp tác xã Du lịch cộng đồng Sin Suối Hồ", COOP, "55", "Xã Sin Suối Hồ", "Bản Sin Suối Hồ", "Vàng A Chu", 24, D(2015, 3, 30), title=DIRECTOR_HTX),
+        Demo("Hợp tác xã Thảo quả Sì Lở Lầu", COOP, "46", "Xã Sì Lở Lầu", "Bản Sì Lở Lầu", "Sần Mạ Lán", 11, D(2018, 10, 2), title=DIRECTOR_HTX),
+        Demo("Công ty TNHH Gạch không nung Phong Thổ", LLC1, "23", "Xã Phong Thổ", "Khu 5", "Vương Văn Khuyên", 33, D(2014, 5, 27)),
+        Demo("Hợp tác xã Chè Dào San", COOP, "01", "Xã Dào San", "Bản Tả Phìn", "Phàn Văn Lở", 16, D(2019, 6, 17), title=DIRECTOR_HTX),
+        Demo("Hộ kinh doanh Mật ong Dào San", HH, "47", "Xã Dào San", "Bản Dào San", "Lý Thị Mẩy", 2, D(2021, 4, 4), title=OWNER, email=False),
+        Demo("Công ty TNHH Khai thác đá Phong Thổ", LLC1, "08", "Xã Phong Thổ", "Bản Pa So", "Trịnh Văn Lực", 26, D(2010, 1, 13), status=SUSPENDED),
+    ),
+    "107": (  # Huyện Mường Tè
+        Demo("Công ty cổ phần Sâm Lai Châu Mường Tè", JSC, "01", "Xã Mường Tè", "Khu phố 3", "Phan Thanh Bình", 45, D(2019, 7, 22), "Sâm Mường Tè"),
+        Demo("Hợp tác xã Sâm Lai Châu Mù Cả", COOP, "01", "Xã Mù Cả", "Bản Mù Cả", "Lỳ Giờ Xá", 12, D(2020, 11, 9), title=DIRECTOR_HTX),
+        Demo("Công ty TNHH Dược liệu Mường Tè", LLC1, "21", "Xã Bum Tở", "Bản Bum Tở", "Chu Thị Hạnh", 17, D(2017, 2, 6)),
+        Demo("Hộ kinh doanh Nhà nghỉ Sông Đà", HH, "55", "Xã Mường Tè", "Khu phố 7", "Pờ Thị Mý", 3, D(2013, 9, 16), title=OWNER, tax_code="012190008124", status=SUSPENDED, email=False),
+        Demo("Hợp tác xã Thảo quả Thu Lũm", COOP, "01", "Xã Thu Lũm", "Bản Thu Lũm", "Lỳ Giờ Phạ", 9, D(2021, 8, 30), title=DIRECTOR_HTX),
+    ),
+    "112": (  # Huyện Nậm Nhùn
+        Demo("Hợp tác xã Nông lâm nghiệp Nậm Hàng", COOP, "02", "Xã Nậm Hàng", "Bản Nậm Hàng", "Lò Văn Tiến", 14, D(2016, 5, 5), title=DIRECTOR_HTX),
+        Demo("Công ty TNHH Chế biến gỗ Nậm Nhùn", LLC1, "16", "Xã Nậm Hàng", "Bản Nậm Nhùn", "Đặng Văn Tùng", 29, D(2015, 10, 19)),
+        Demo("Hộ kinh doanh Tạp hóa Lê Lợi", HH, "47", "Xã Lê Lợi", "Bản Chang", "Lò Thị Diện", 1, D(2018, 1, 22), title=OWNER, email=False),
+        Demo("Cơ sở sản xuất Nấm Mường Mô", EST, "01", "Xã Mường Mô", "Bản Nậm Củm", "Tao Văn Hoàng", 5, D(2022, 3, 14), title="Chủ cơ sở", email=False),
+        Demo("Công ty TNHH Xây dựng Nậm Nhùn", LLC2, "42", "Xã Mường Mô", "Bản Mường Mô", "Hoàng Văn Nam", 58, D(2012, 8, 27)),
+    ),
+}
 # fmt: on
+ENTERPRISES: tuple[Demo, ...] = tuple(d for demos in DEMO_DISTRICTS.values() for d in demos)
+DISTRICT_OF: dict[str, str] = {
+    d.name: code for code, demos in DEMO_DISTRICTS.items() for d in demos
+}
 
 
 def tax_code_of(demo: Demo) -> str:
@@ -278,12 +280,16 @@ class Command(BaseCommand):
             )
         self.verbosity = options["verbosity"]
         with transaction.atomic():
-            call_command("load_admin_units", verbosity=self.verbosity, stdout=self.stdout)
+            for command, options in (
+                ("load_admin_units", {}),
+                ("load_unit_origins", {}),
+                ("load_sectors", {"version": ClassificationVersion.VSIC2018}),
+                ("load_sectors", {"version": ClassificationVersion.VSIC2025}),
+                ("load_sector_crosswalk", {}),
+            ):
+                call_command(command, verbosity=self.verbosity, stdout=self.stdout, **options)
             call_command(
-                "load_sectors",
-                version=ClassificationVersion.VSIC2018,
-                verbosity=self.verbosity,
-                stdout=self.stdout,
+                "load_standards", new_only=True, verbosity=self.verbosity, stdout=self.stdout
             )
             users = self.seed_users()
             created = self.seed_enterprises(officer=users["canbo"])
@@ -322,6 +328,11 @@ class Command(BaseCommand):
         }
         districts = {u.code: u for u in units_on(DISTRICTS_END, UnitLevel.DISTRICT)}
         communes = {u.name: u for u in units_on(COMMUNES_START, UnitLevel.COMMUNE, UnitLevel.WARD)}
+        origins = set(
+            UnitOrigin.objects.filter(successor__in=communes.values()).values_list(
+                "successor_id", "predecessor_id"
+            )
+        )
         existing = set(
             Enterprise.objects.filter(
                 tax_code__in=[tax_code_of(d) for d in ENTERPRISES]
@@ -332,7 +343,12 @@ class Command(BaseCommand):
             if tax_code_of(demo) in existing:
                 continue
             commune = lookup(communes, demo.commune)
-            district = lookup(districts, COMMUNE_DISTRICT[demo.commune])
+            district = lookup(districts, DISTRICT_OF[demo.name])
+            if (commune.pk, district.pk) not in origins:
+                raise CommandError(
+                    f"“{demo.name}”: {commune.name} không được thành lập từ {district.name} "
+                    "theo dữ liệu nguồn gốc đơn vị hành chính."
+                )
             self.create_enterprise(demo, lookup(sectors, demo.sector), district, commune, officer)
             created += 1
         return created

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('standards', '0001_catalogue_adoptions_certificates'),
+        ('standards', '0002_certificate_number_search_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

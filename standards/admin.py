@@ -1,0 +1,179 @@
+"""The admin's pages for every model of the standards app.
+
+Records with a history (standards, bodies, adoptions, certificates) are never deleted here: they
+are deactivated or archived, like in the portal, and an admin save bumps their version so that an
+officer's edit form opened before it is refused instead of overwriting it. What the services
+derive from a certificate's events (periods, suspensions, current dates, withdrawal, surveillance
+due date) and the reminders the nightly job wrote are shown read-only: changing them here would
+contradict the events they come from.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from laichau_nsc.admin import JobAdmin, PortalModelAdmin, PortalTabularInline
+
+from .models import (
+    Adoption,
+    Certificate,
+    CertificateEvent,
+    CertificateExportJob,
+    CertificatePeriod,
+    CertificateReminder,
+    CertificateSuspension,
+    CertificationBody,
+    Standard,
+)
+
+
+class HistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
+    """A model with history: its history page, no deletion, and the version bumped on save."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdmin(PortalModelAdmin):
+    """Rows derived or written by the services and jobs: looked at, never typed."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(PortalTabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Standard)
+class StandardAdmin(HistoryAdmin):
+    list_display = (
+        "code",
+        "title",
+        "kind",
+        "third_party_certified",
+        "validity_months",
+        "superseded_by",
+        "is_active",
+    )
+    list_filter = ("kind", "third_party_certified", "is_active")
+    search_fields = ("code", "title")
+    raw_id_fields = ("superseded_by",)
+
+
+@admin.register(CertificationBody)
+class CertificationBodyAdmin(HistoryAdmin):
+    list_display = (
+        "name",
+        "acronym",
+        "accredited",
+        "accredited_by",
+        "accredited_until",
+        "is_active",
+    )
+    list_filter = ("accredited", "is_active")
+    search_fields = ("name", "acronym", "accreditation_number")
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(HistoryAdmin):
+    list_display = ("enterprise", "standard", "status", "review_state", "started_on", "is_archived")
+    list_filter = ("status", "review_state", "programme_supported", "is_archived")
+    search_fields = ("enterprise__name", "enterprise__tax_code", "standard__code")
+    raw_id_fields = ("enterprise", "standard", "reviewed_by")
+    list_select_related = ("enterprise", "standard")
+
+
+class CertificateEventInline(ReadOnlyInline):
+    model = CertificateEvent
+    fk_name = "certificate"
+
+
+class CertificatePeriodInline(ReadOnlyInline):
+    model = CertificatePeriod
+
+
+class CertificateSuspensionInline(ReadOnlyInline):
+    model = CertificateSuspension
+
+
+@admin.register(Certificate)
+class CertificateAdmin(HistoryAdmin):
+    """Certificates are recorded in the portal (their events make their periods): the admin
+    corrects what is typed from the paper and never adds one without its issue event."""
+
+    list_display = (
+        "number",
+        "enterprise",
+        "standard",
+        "body",
+        "issued_on",
+        "expires_on",
+        "review_state",
+        "is_archived",
+    )
+    list_filter = ("review_state", "is_archived", "standard__kind")
+    search_fields = ("number", "enterprise__name", "enterprise__tax_code", "standard__code")
+    raw_id_fields = ("enterprise", "standard", "adoption", "body", "reviewed_by")
+    list_select_related = ("enterprise", "standard", "body")
+    readonly_fields = ("first_issued_on", "issued_on", "expires_on", "last_audit_on")
+    inlines = [CertificateEventInline, CertificatePeriodInline, CertificateSuspensionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(CertificateEvent)
+class CertificateEventAdmin(ReadOnlyAdmin):
+    list_display = ("certificate", "kind", "happened_on", "expires_on", "recorded_by")
+    list_filter = ("kind",)
+    search_fields = ("certificate__number",)
+    list_select_related = ("certificate", "certificate__standard", "recorded_by")
+
+
+@admin.register(CertificatePeriod)
+class CertificatePeriodAdmin(ReadOnlyAdmin):
+    list_display = ("certificate", "starts_on", "ends_on")
+    search_fields = ("certificate__number",)
+    list_select_related = ("certificate", "certificate__standard")
+
+
+@admin.register(CertificateSuspension)
+class CertificateSuspensionAdmin(ReadOnlyAdmin):
+    list_display = ("certificate", "starts_on", "ends_on")
+    search_fields = ("certificate__number",)
+    list_select_related = ("certificate", "certificate__standard")
+
+
+@admin.register(CertificateReminder)
+class CertificateReminderAdmin(ReadOnlyAdmin):
+    list_display = ("certificate", "kind", "about_date", "sent_at", "skipped")
+    list_filter = ("kind", "skipped")
+    search_fields = ("certificate__number",)
+    list_select_related = ("certificate", "certificate__standard")
+
+
+@admin.register(CertificateExportJob)
+class CertificateExportJobAdmin(JobAdmin):
+    """Exports of the certificate list, read-only like every job row."""
+
+    list_display = ("pk", "user", "format", "state", "attempts", "row_count", "created_at")
+    list_filter = ("state", "format")
