@@ -1,7 +1,6 @@
 """Reads that views, tasks and reports share (HackSoft's selectors)."""
 
 import datetime
-import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,8 +9,10 @@ from urllib.parse import urlencode
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 
+from laichau_nsc import editing
+from laichau_nsc.history import HIDDEN_FIELDS, HistoryEntry, record_history
 from laichau_nsc.roles import Role
 
 from .choices import EnterpriseStatus, LegalForm, MembershipState, SizeClass
@@ -64,93 +65,15 @@ def unit_on(day: datetime.date) -> Subquery:
     )
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: datetime.datetime
-    who: str
-    kind: str
-    changes: list[tuple[str, Any, Any]]
-
-
 def enterprise_history(enterprise: Enterprise, limit: int = 50) -> list[HistoryEntry]:
-    """The last ``limit`` changes, newest first, each with field: old → new.
-
-    One query for the records and one per related model whose value changed (unit and sector
-    names), however many records there are.
-    """
-    records = list(
-        enterprise.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    labels = {f.name: str(f.verbose_name) for f in Enterprise._meta.fields}
-    hidden = {"version", "updated_at", "created_at", "archived_at"}
-    kinds = {"+": "created", "~": "changed", "-": "deleted"}
-    pairs = list(itertools.pairwise(records))[:limit]
-    deltas = [
-        [c for c in newer.diff_against(older).changes if c.field not in hidden]
-        for newer, older in pairs
-    ]
-    names = _related_names([c for delta in deltas for c in delta])
-    entries = []
-    for (newer, _older), delta in zip(pairs, deltas, strict=True):
-        changes = [
-            (
-                labels.get(c.field, c.field),
-                _display(c.field, c.old, names),
-                _display(c.field, c.new, names),
-            )
-            for c in delta
-        ]
-        entries.append(_entry(newer, kinds, changes))
-    if len(records) <= limit and records:
-        entries.append(_entry(records[-1], kinds, []))
-    return entries
-
-
-def _entry(record, kinds: dict[str, str], changes: list) -> HistoryEntry:
-    who = record.history_user.get_username() if record.history_user else ""
-    return HistoryEntry(record.history_date, who, kinds[record.history_type], changes)
-
-
-def _related_names(changes) -> dict[tuple[str, Any], str]:
-    """Names of the related rows a list of changes points at, one query per related model."""
-    wanted: dict[str, set] = {}
-    for change in changes:
-        if Enterprise._meta.get_field(change.field).is_relation:
-            wanted.setdefault(change.field, set()).update(
-                v for v in (change.old, change.new) if v is not None
-            )
-    names = {}
-    for field, ids in wanted.items():
-        model = Enterprise._meta.get_field(field).related_model
-        for obj in model.objects.filter(pk__in=ids):
-            names[(field, obj.pk)] = str(obj)
-    return names
-
-
-def _display(field: str, value: Any, names: dict[tuple[str, Any], str]) -> Any:
-    """A historical value as a person reads it: choice labels, names of related rows."""
-    if value is None or value == "":
-        return ""
-    model_field = Enterprise._meta.get_field(field)
-    if model_field.is_relation:
-        return names.get((field, value), value)
-    return readable(field, value)
+    """The last ``limit`` changes, newest first, each with field: old → new."""
+    hidden = {*HIDDEN_FIELDS, "archived_at"}
+    return record_history(enterprise, limit=limit, hidden=hidden)
 
 
 def readable(field: str, value: Any) -> str:
     """A field's value as a person reads it: choice labels, names, Có/Không, dd/mm/yyyy."""
-    if value is None or value == "":
-        return ""
-    model_field = Enterprise._meta.get_field(field)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return gettext("Có") if value else gettext("Không")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
+    return editing.readable(Enterprise, field, value)
 
 
 @dataclass(frozen=True)

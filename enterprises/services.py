@@ -11,7 +11,6 @@ import json
 import logging
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laichau_nsc import jobs
+from laichau_nsc.editing import EditConflictError as EditConflictError  # the views catch it
+from laichau_nsc.editing import lock_for_update
 from laichau_nsc.exports import Column, ColumnKind, write_csv, write_xlsx
 from laichau_nsc.mail import queue_mail
 from laichau_nsc.roles import Role
@@ -46,24 +47,6 @@ User = get_user_model()
 
 
 # --- Enterprises ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    label: str
-    old: Any
-    new: Any
-
-
-class EditConflictError(Exception):
-    """The record changed since the editor loaded it; ``changes`` says what changed meanwhile."""
-
-    def __init__(self, current: Enterprise, changes: list[FieldChange], changed_by: str):
-        super().__init__("edit conflict")
-        self.current = current
-        self.changes = changes
-        self.changed_by = changed_by
 
 
 def _as_user(obj, user) -> None:
@@ -94,9 +77,7 @@ def enterprise_update(
 
     Raises ``EditConflictError`` otherwise: the caller shows the changes and keeps the input.
     """
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise_id)
-    if enterprise.version != version:
-        raise _conflict(enterprise, version)
+    enterprise = lock_for_update(Enterprise, pk=enterprise_id, version=version)
     old_unit = enterprise.admin_unit
     for field, value in data.items():
         setattr(enterprise, field, value)
@@ -108,22 +89,6 @@ def enterprise_update(
     if enterprise.admin_unit != old_unit:
         _move_unit(enterprise, old_unit, enterprise.admin_unit)
     return enterprise
-
-
-def _conflict(current: Enterprise, base_version: int) -> EditConflictError:
-    base = current.history.filter(version=base_version).order_by("-history_date").first()
-    latest = current.history.order_by("-history_date").first()
-    changes: list[FieldChange] = []
-    if base is not None and latest is not None:
-        delta = latest.diff_against(base, foreign_keys_are_objs=True)
-        labels = {f.name: f.verbose_name for f in Enterprise._meta.fields}
-        changes = [
-            FieldChange(c.field, str(labels.get(c.field, c.field)), c.old, c.new)
-            for c in delta.changes
-            if c.field not in ("version", "updated_at")
-        ]
-    who = latest.history_user.get_username() if latest and latest.history_user else _("người khác")
-    return EditConflictError(current, changes, who)
 
 
 def _move_unit(

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from laichau_nsc.client import client_ip
+from laichau_nsc.editing import ConflictFormMixin, EditConflictError
 from laichau_nsc.jobs import JobState
 from laichau_nsc.ratelimit import over_limit
 from laichau_nsc.roles import Role, is_officer
@@ -76,6 +77,9 @@ class EnterpriseDetailView(ScopedMixin, DetailView):
         if sector is not None and sector.version != CURRENT_SECTOR_VERSION:
             context["sector_counterparts"] = catalogues.sectors().counterparts(sector.pk)
             context["current_sector_version"] = ClassificationVersion(CURRENT_SECTOR_VERSION).label
+        from standards.selectors import enterprise_records  # standards builds on enterprises
+
+        context.update(enterprise_records(enterprise=enterprise, user=self.request.user))
         if is_officer(self.request.user):
             context["memberships"] = (
                 Membership.objects.for_user(self.request.user)
@@ -102,7 +106,7 @@ class EnterpriseCreateView(RoleRequiredMixin, CreateView):
         return redirect(self.object)
 
 
-class EnterpriseEditView(ScopedMixin, UpdateView):
+class EnterpriseEditView(ConflictFormMixin, ScopedMixin, UpdateView):
     """Saves through ``enterprise_update``; a stale version re-shows the form with a 409."""
 
     model = Enterprise
@@ -119,55 +123,13 @@ class EnterpriseEditView(ScopedMixin, UpdateView):
                 version=form.cleaned_data["version"],
                 user=self.request.user,
             )
-        except services.EditConflictError as conflict:
+        except EditConflictError as conflict:
             return self.conflict_response(form, conflict)
         except ValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu thay đổi."))
         return redirect(self.object)
-
-    def form_invalid(self, form):
-        if "version" in form.errors:
-            # A tampered or truncated page: start again from the record as it is now.
-            notice = _(
-                "Không xác định được bản hồ sơ bạn đã mở. Đã tải lại bản hiện tại; vui lòng "
-                "nhập lại thay đổi."
-            )
-            form = self.get_form_class()(instance=self.object)
-            context = self.get_context_data(form=form, form_notice=notice)
-            return self.render_to_response(context, status=409)
-        return super().form_invalid(form)
-
-    def conflict_response(self, form, conflict: services.EditConflictError) -> HttpResponse:
-        """Re-show the form on the current record, keeping what the user changed.
-
-        A field the user left as it was when they opened the form takes the other person's
-        new value, so saving again overwrites only what this user meant to change.
-        """
-        data = form.data.copy()
-        data["version"] = conflict.current.version
-        for change in conflict.changes:
-            untouched = form.cleaned_data.get(change.field) == change.old
-            if change.field in form.fields and untouched:
-                data[change.field] = _form_value(form.fields[change.field], change.new)
-        form = self.get_form_class()(data=data, instance=conflict.current)
-        form.is_valid()
-        shown = [
-            (c.label, selectors.readable(c.field, c.old), selectors.readable(c.field, c.new))
-            for c in conflict.changes
-        ]
-        context = self.get_context_data(form=form, conflict=conflict, conflict_changes=shown)
-        return self.render_to_response(context, status=409)
-
-
-def _form_value(field, value) -> str:
-    """A model value as the form's widget posts it (a key for a choice of records)."""
-    if hasattr(value, "pk"):
-        return str(value.pk)
-    if value is None:
-        return ""
-    return str(field.widget.format_value(value))
 
 
 class EnterpriseUpdateView(EnterpriseEditView):

@@ -11,9 +11,13 @@ codes and numbers (``CodeField``) with ``normalize_code``. Passwords (``strip=Fa
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .files import named_for_storage, validate_document
 from .text import normalize_code, normalize_text
 
 
@@ -96,6 +100,36 @@ class PortalForm(NormalizingFormMixin, forms.Form):
 
 class PortalModelForm(NormalizingFormMixin, forms.ModelForm):
     """The base of every ModelForm (also the admin's, through ``laichau_nsc.admin``)."""
+
+
+def _document_help_text() -> str:
+    return gettext("PDF, JPEG hoặc PNG; tối đa %(size)s MB.") % {
+        "size": settings.PORTAL_UPLOAD_MAX_BYTES // (1024 * 1024)
+    }
+
+
+# Evaluated when the form is shown, in the reader's language.
+_document_help = lazy(_document_help_text, str)
+
+
+class DocumentField(forms.FileField):
+    """A scan or dossier: PDF, JPEG or PNG judged by its content (``laichau_nsc.files``).
+
+    The cleaned file is renamed ``<stem><extension of its real type>``.
+    """
+
+    def __init__(self, *, stem: str = "tep", **kwargs):
+        self.stem = stem
+        kwargs.setdefault("help_text", _document_help())
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ".pdf,.jpg,.jpeg,.png,application/pdf,image/*")
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload is not initial and hasattr(upload, "seek"):
+            kind = validate_document(upload)
+            upload = named_for_storage(upload, kind, self.stem)
+        return upload
 
 
 # --- Authentication -----------------------------------------------------------------------------

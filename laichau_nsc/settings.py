@@ -184,6 +184,11 @@ STORAGES = {
 # Tests and development run without collectstatic; WhiteNoise need not warn about it.
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Scans and dossiers (laichau_nsc/files.py): at most this many bytes, and images of at most this
+# many pixels (an A4 page scanned at 600 dpi is 35 million), so a decompression bomb is refused
+# before it is decoded.
+PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+PORTAL_UPLOAD_MAX_PIXELS = env.int("PORTAL_UPLOAD_MAX_PIXELS", default=50_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # --- E-mail -----------------------------------------------------------------------------------

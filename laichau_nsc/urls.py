@@ -53,6 +53,7 @@ urlpatterns = [
     path("tai-khoan/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("doanh-nghiep/", include("enterprises.urls")),
+    path("chung-nhan/", include("standards.urls")),
     path("danh-muc/", include("standards.urls_catalogue")),
     path("", include("standards.urls_public")),
     path("quan-tri/", admin.site.urls),

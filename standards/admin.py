@@ -11,12 +11,13 @@ contradict the events they come from.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from laichau_nsc.admin import PortalModelAdmin, PortalTabularInline
+from laichau_nsc.admin import JobAdmin, PortalModelAdmin, PortalTabularInline
 
 from .models import (
     Adoption,
     Certificate,
     CertificateEvent,
+    CertificateExportJob,
     CertificatePeriod,
     CertificateReminder,
     CertificateSuspension,
@@ -168,3 +169,11 @@ class CertificateReminderAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "skipped")
     search_fields = ("certificate__number",)
     list_select_related = ("certificate", "certificate__standard")
+
+
+@admin.register(CertificateExportJob)
+class CertificateExportJobAdmin(JobAdmin):
+    """Exports of the certificate list, read-only like every job row."""
+
+    list_display = ("pk", "user", "format", "state", "attempts", "row_count", "created_at")
+    list_filter = ("state", "format")

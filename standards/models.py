@@ -7,18 +7,20 @@ is the one definition of "valid on a day" that every page, count and report uses
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from enterprises.choices import ExportFormat
 from laichau_nsc.files import private_upload_to
-from laichau_nsc.models import CodeField, NormalizedTextMixin
+from laichau_nsc.models import OPEN_STATES, CodeField, JobModel, NormalizedTextMixin
 from laichau_nsc.querysets import ScopedQuerySet
 
 from .choices import (
@@ -346,6 +348,31 @@ class CertificateQuerySet(ScopedQuerySet):
             .exclude(Exists(suspended))
         )
 
+    def with_status_on(self, day: datetime.date, name: str = "status_on") -> "CertificateQuerySet":
+        """Annotate each certificate's status on ``day`` (a ``CertificateStatus`` value).
+
+        The same rules, in the same order, as ``Certificate.status_on`` and ``valid_on`` (which
+        also requires the record to be verified and not archived): withdrawn on or before the
+        day; else no period covers the day (expired once one has started, not yet valid
+        before); else suspended on the day; else valid.
+        """
+        covering = CertificatePeriod.objects.filter(
+            certificate=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day
+        )
+        started = CertificatePeriod.objects.filter(certificate=OuterRef("pk"), starts_on__lte=day)
+        suspended = CertificateSuspension.objects.filter(
+            certificate=OuterRef("pk"), starts_on__lte=day
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+        status = Case(
+            When(withdrawn_on__lte=day, then=Value(CertificateStatus.WITHDRAWN)),
+            When(~Exists(covering) & Exists(started), then=Value(CertificateStatus.EXPIRED)),
+            When(~Exists(covering), then=Value(CertificateStatus.NOT_YET_VALID)),
+            When(Exists(suspended), then=Value(CertificateStatus.SUSPENDED)),
+            default=Value(CertificateStatus.VALID),
+            output_field=models.CharField(),
+        )
+        return self.annotate(**{name: status})
+
     def expiring_within(self, days: int, *, today: datetime.date) -> "CertificateQuerySet":
         """Valid today and expiring within ``days`` days (the current period's end)."""
         return self.valid_on(today).filter(
@@ -607,3 +634,93 @@ class CertificateReminder(NormalizedTextMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate} – {self.get_kind_display()}"
+
+
+# --- Exports -----------------------------------------------------------------------------------
+
+
+class CertificateExportJobQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view") -> "CertificateExportJobQuerySet":
+        """An export belongs to the user who asked for it, and to nobody else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+def certificate_export_folder(job: "CertificateExportJob") -> str:
+    return f"exports/certificates/{job.created_at:%Y/%m}/{job.pk}"
+
+
+def certificate_export_upload_to(job: "CertificateExportJob", filename: str) -> str:
+    # One folder per try: a run that lost its lease never overwrites the file that is kept.
+    return f"{certificate_export_folder(job)}/{job.attempts}/{filename}"
+
+
+class CertificateExportJob(JobModel):
+    """An export of the officers' certificate list, built by the job runner like the
+    enterprise export (``enterprises.ExportJob``); ``params`` is the list's query."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificate_exports"
+    )
+    format = models.CharField(_("định dạng"), max_length=5, choices=ExportFormat.choices)
+    params = models.JSONField(_("điều kiện lọc"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    file = models.FileField(
+        _("tệp"), upload_to=certificate_export_upload_to, blank=True, max_length=200
+    )
+
+    handler = "standards.services.certificate_export_build"
+    dedupe_while_open = True
+    pending_notice = _(
+        "Đã lưu yêu cầu xuất dữ liệu. Hệ thống xử lý nền đang tạm gián đoạn; tệp sẽ được tạo "
+        "tự động khi hệ thống hoạt động trở lại."
+    )
+
+    objects = CertificateExportJobQuerySet.as_manager()
+
+    class Meta(JobModel.Meta):
+        verbose_name = _("tệp xuất danh sách chứng chỉ")
+        verbose_name_plural = _("tệp xuất danh sách chứng chỉ")
+        ordering = ["-created_at"]
+        # JobModel's index, under a name that fits the 30 characters Django allows.
+        indexes = [
+            models.Index(
+                fields=["state", "run_after"],
+                condition=Q(state__in=OPEN_STATES),
+                name="certificate_export_open",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(state__in=["queued", "running"]) & ~Q(dedupe_key=""),
+                name="certificate_export_one_open_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.created_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("standards:certificate_export_detail", args=[self.pk])
+
+    def get_download_url(self) -> str:
+        return reverse("standards:certificate_export_download", args=[self.pk])
+
+    def discard(self, result: dict) -> None:
+        if result.get("file"):
+            self.file.storage.delete(result["file"])
+
+    def on_done(self, result: dict) -> None:
+        """Remove what earlier tries (whose workers died) left in the job's folder."""
+        storage, keep = self.file.storage, result.get("file")
+        top = certificate_export_folder(self)
+        if not storage.exists(top):
+            return
+        for attempt in storage.listdir(top)[0]:
+            for name in storage.listdir(f"{top}/{attempt}")[1]:
+                path = f"{top}/{attempt}/{name}"
+                if path != keep:
+                    storage.delete(path)

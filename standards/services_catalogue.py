@@ -2,7 +2,7 @@
 
 Each function runs in a transaction, validates with ``full_clean`` and records who acted in the
 history. Edits carry the version the officer loaded: a save based on a stale copy raises
-``EditConflictError`` (the enterprises' class, so one conflict page serves both) instead of
+``laichau_nsc.editing.EditConflictError`` (one class for every versioned record) instead of
 silently overwriting another officer's change. Nothing is deleted: a standard or body that is no
 longer used is deactivated, and its history, adoptions and certificates stay.
 """
@@ -10,16 +10,12 @@ longer used is deactivated, and its history, adoptions and certificates stay.
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.utils.translation import gettext as _
 
-from enterprises.services import EditConflictError, FieldChange
+from laichau_nsc.editing import lock_for_update
 
 from .models import CertificationBody, Standard
 
 Versioned = TypeVar("Versioned", Standard, CertificationBody)
-
-#: Fields a history diff never shows (bookkeeping).
-HIDDEN_FIELDS = frozenset({"version"})
 
 
 def _as_user(obj: models.Model, user) -> None:
@@ -36,9 +32,7 @@ def _create(model: type[Versioned], data: dict[str, Any], user) -> Versioned:
 
 
 def _update(model: type[Versioned], pk: int, data: dict[str, Any], version: int, user) -> Versioned:
-    obj = model.objects.select_for_update().get(pk=pk)
-    if obj.version != version:
-        raise edit_conflict(obj, version)
+    obj = lock_for_update(model, pk=pk, version=version)
     for field, value in data.items():
         setattr(obj, field, value)
     obj.full_clean()
@@ -58,23 +52,6 @@ def _set_active(model: type[Versioned], pk: int, active: bool, user) -> Versione
     _as_user(obj, user)
     obj.save()
     return obj
-
-
-def edit_conflict(current: Versioned, base_version: int) -> EditConflictError:
-    """What changed between the version the editor loaded and the current one, and who saved."""
-    base = current.history.filter(version=base_version).order_by("-history_date").first()
-    latest = current.history.order_by("-history_date").first()
-    changes: list[FieldChange] = []
-    if base is not None and latest is not None:
-        delta = latest.diff_against(base, foreign_keys_are_objs=True)
-        labels = {f.name: f.verbose_name for f in type(current)._meta.fields}
-        changes = [
-            FieldChange(c.field, str(labels.get(c.field, c.field)), c.old, c.new)
-            for c in delta.changes
-            if c.field not in HIDDEN_FIELDS
-        ]
-    who = latest.history_user.get_username() if latest and latest.history_user else _("người khác")
-    return EditConflictError(current, changes, who)
 
 
 # --- Standards ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 
-from enterprises.services import EditConflictError
+from laichau_nsc.editing import ConflictFormMixin, EditConflictError
 from laichau_nsc.roles import Role, is_staff_reader
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
@@ -42,17 +42,6 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def form_value(field, value) -> str:
-    """A model value as the form's widget posts it (a key for a choice of records)."""
-    if hasattr(value, "pk"):
-        return str(value.pk)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "on" if value else ""
-    return str(field.widget.format_value(value))
-
-
 class CatalogueCreateView(RoleRequiredMixin, CreateView):
     allowed_roles = OFFICER
     template_name = FORM_TEMPLATE
@@ -78,7 +67,7 @@ class CatalogueCreateView(RoleRequiredMixin, CreateView):
         return context
 
 
-class CatalogueUpdateView(ScopedMixin, UpdateView):
+class CatalogueUpdateView(ConflictFormMixin, ScopedMixin, UpdateView):
     """Saves through the service with the version the form carries; a stale version re-shows
     the form with what changed meanwhile (409), keeping the officer's input."""
 
@@ -104,41 +93,6 @@ class CatalogueUpdateView(ScopedMixin, UpdateView):
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu thay đổi."))
         return redirect(self.object)
-
-    def form_invalid(self, form):
-        if "version" in form.errors:
-            # A tampered or truncated page: start again from the record as it is now.
-            notice = _(
-                "Không xác định được bản hồ sơ bạn đã mở. Đã tải lại bản hiện tại; vui lòng "
-                "nhập lại thay đổi."
-            )
-            form = self.get_form_class()(instance=self.object)
-            context = self.get_context_data(form=form, form_notice=notice)
-            return self.render_to_response(context, status=409)
-        return super().form_invalid(form)
-
-    def conflict_response(self, form, conflict: EditConflictError) -> HttpResponse:
-        """A field the officer left as it was takes the other person's new value, so saving
-        again overwrites only what this officer meant to change."""
-        data = form.data.copy()
-        data["version"] = conflict.current.version
-        for change in conflict.changes:
-            untouched = form.cleaned_data.get(change.field) == change.old
-            if change.field in form.fields and untouched:
-                data[change.field] = form_value(form.fields[change.field], change.new)
-        form = self.get_form_class()(data=data, instance=conflict.current)
-        form.is_valid()
-        model = type(conflict.current)
-        shown = [
-            (
-                c.label,
-                selectors.readable(model, c.field, c.old),
-                selectors.readable(model, c.field, c.new),
-            )
-            for c in conflict.changes
-        ]
-        context = self.get_context_data(form=form, conflict=conflict, conflict_changes=shown)
-        return self.render_to_response(context, status=409)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -12,9 +12,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from enterprises import services
+from standards import services as standards_services
 from tests.enterprises.factories import MembershipFactory
 from tests.factories import UserFactory
-from tests.standards.factories import CertificationBodyFactory, StandardFactory
+from tests.standards.factories import (
+    AdoptionFactory,
+    CertificateFactory,
+    CertificationBodyFactory,
+    StandardFactory,
+    ToolFactory,
+)
+from tests.test_files import pdf_bytes, upload
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the login page
 
@@ -41,10 +49,39 @@ class World:
     pending_b: object
     approved_b: object
     officer_export: object
+    certificate_b: object = None  # verified, with a scan
+    proposed_certificate_b: object = None
+    adoption_b: object = None  # verified
+    proposed_adoption_b: object = None
+    officer_certificate_export: object = None
 
 
 def b_pk(world: World) -> dict:
     return {"pk": world.enterprise_b.pk}
+
+
+def b_enterprise_pk(world: World) -> dict:
+    return {"enterprise_pk": world.enterprise_b.pk}
+
+
+def cert_pk(world: World) -> dict:
+    return {"pk": world.certificate_b.pk}
+
+
+def proposed_cert_pk(world: World) -> dict:
+    return {"pk": world.proposed_certificate_b.pk}
+
+
+def adoption_pk(world: World) -> dict:
+    return {"pk": world.adoption_b.pk}
+
+
+def proposed_adoption_pk(world: World) -> dict:
+    return {"pk": world.proposed_adoption_b.pk}
+
+
+def cert_export_pk(world: World) -> dict:
+    return {"pk": world.officer_certificate_export.pk}
 
 
 def standard_pk(world: World) -> dict:
@@ -96,6 +133,35 @@ EXPECTATIONS: dict[str, Row] = {
     "enterprises:membership_revoke": Row(
         ANON_LOGIN, 200, 403, 403, 403, kwargs=lambda w: {"pk": w.approved_b.pk}
     ),
+    # Certificates and adoptions: objects of enterprise B; its own user proposes and uploads,
+    # the user of A gets a 404, leaders read, officers do everything.
+    "standards:certificate_list": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "standards:certificate_create": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=b_enterprise_pk),
+    "standards:certificate_detail": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=cert_pk),
+    # A verified certificate: only officers correct it (its enterprise sees it, 403).
+    "standards:certificate_update": Row(ANON_LOGIN, 200, 403, 404, 403, kwargs=cert_pk),
+    "standards:certificate_event_create": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=cert_pk),
+    "standards:certificate_scan_upload": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=cert_pk),
+    "standards:certificate_scan_download": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=cert_pk),
+    "standards:certificate_verify": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=proposed_cert_pk),
+    "standards:certificate_return": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=proposed_cert_pk),
+    "standards:certificate_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=cert_pk),
+    "standards:certificate_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=cert_pk),
+    "standards:certificate_export_create": Row(ANON_LOGIN, 405, 405, 403, 403),  # POST only
+    "standards:certificate_export_detail": Row(
+        ANON_LOGIN, 200, 404, 403, 403, kwargs=cert_export_pk
+    ),
+    "standards:certificate_export_download": Row(
+        ANON_LOGIN, 200, 404, 403, 403, kwargs=cert_export_pk
+    ),
+    "standards:adoption_list": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "standards:adoption_create": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=b_enterprise_pk),
+    "standards:adoption_detail": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=adoption_pk),
+    "standards:adoption_update": Row(ANON_LOGIN, 200, 403, 404, 403, kwargs=adoption_pk),
+    "standards:adoption_verify": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=proposed_adoption_pk),
+    "standards:adoption_return": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=proposed_adoption_pk),
+    "standards:adoption_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=adoption_pk),
+    "standards:adoption_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=adoption_pk),
     # The catalogue: every signed-in role reads it, officers change it (nothing is deleted).
     "catalogue:standard_list": Row(ANON_LOGIN, 200, 200, 200, 200),
     "catalogue:standard_create": Row(ANON_LOGIN, 200, 403, 403, 403),
@@ -175,7 +241,31 @@ def world(enterprise_b, ent_b, officer, django_capture_on_commit_callbacks) -> W
     approved = ent_b.memberships.get()
     with django_capture_on_commit_callbacks(execute=True):
         job = services.export_job_create(user=officer, fmt="csv", params={})
-    return World(enterprise_b, pending, approved, job)
+        certificate_export = standards_services.certificate_export_create(
+            user=officer, fmt="csv", params={}
+        )
+    certificate = CertificateFactory(enterprise=enterprise_b)
+    standards_services.certificate_attach_scan(
+        certificate_id=certificate.pk, scan=upload(pdf_bytes()), user=officer
+    )
+    proposed = CertificateFactory(
+        enterprise=enterprise_b, number="DE-XUAT 1", review_state="proposed"
+    )
+    adoption = AdoptionFactory(enterprise=enterprise_b)
+    proposed_adoption = AdoptionFactory(
+        enterprise=enterprise_b, standard=ToolFactory(), review_state="proposed"
+    )
+    return World(
+        enterprise_b,
+        pending,
+        approved,
+        job,
+        certificate,
+        proposed,
+        adoption,
+        proposed_adoption,
+        certificate_export,
+    )
 
 
 CASES = [

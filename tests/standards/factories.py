@@ -3,8 +3,14 @@ import datetime
 import factory
 
 from standards import derivation
-from standards.choices import CertificateEventKind, StandardKind
-from standards.models import Certificate, CertificateEvent, CertificationBody, Standard
+from standards.choices import AdoptionStatus, CertificateEventKind, StandardKind
+from standards.models import (
+    Adoption,
+    Certificate,
+    CertificateEvent,
+    CertificationBody,
+    Standard,
+)
 from tests.enterprises.factories import EnterpriseFactory
 
 
@@ -68,3 +74,23 @@ class CertificateFactory(factory.django.DjangoModelFactory):
                 certificate=self, kind=kind, happened_on=day, expires_on=rest[0] if rest else None
             )
         derivation.rebuild(self)
+
+
+class ToolFactory(StandardFactory):
+    """A productivity tool: no third party certifies it."""
+
+    code = "5S"
+    title = "Công cụ 5S"
+    kind = StandardKind.PRODUCTIVITY_TOOL
+    third_party_certified = False
+    validity_months = None
+
+
+class AdoptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Adoption
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    standard = factory.SubFactory(StandardFactory)
+    status = AdoptionStatus.APPLIED
+    started_on = datetime.date(2020, 6, 1)

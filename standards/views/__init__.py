@@ -1,0 +1,1 @@
+"""Pages of the standards app, split by feature (STYLE.md): adoptions, certificates."""
