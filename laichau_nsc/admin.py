@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import models
 
 from .forms import PortalModelForm
-from .models import BackgroundJob, JobModel, OutboundEmail
+from .models import BackgroundJob, CalendarException, JobModel, OutboundEmail
 from .text import normalize_text
 
 
@@ -73,3 +73,13 @@ class OutboundEmailAdmin(JobAdmin):
 class BackgroundJobAdmin(JobAdmin):
     list_display = ("function", "state", "attempts", "created_at", "finished_at")
     search_fields = ("function",)
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(PortalModelAdmin):
+    """Days off and make-up working days the government announces each year; the working-day
+    deadlines of declarations follow them."""
+
+    list_display = ("day", "is_working_day", "reason")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "day"

@@ -268,3 +268,25 @@ class Notification(NormalizedTextMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CalendarException(NormalizedTextMixin, models.Model):
+    """A day the government announced as off (an extra day around Tết or 2 September) or as a
+    working day in exchange (a Saturday "làm bù"): what ``laichau_nsc.workdays`` adds to the
+    public holidays it knows from the ``holidays`` package."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    is_working_day = models.BooleanField(
+        _("là ngày làm việc"),
+        default=False,
+        help_text=_("Bỏ chọn: ngày nghỉ thêm. Chọn: ngày làm bù (đi làm dù là thứ Bảy)."),
+    )
+    reason = models.CharField(_("căn cứ"), max_length=300)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("ngày nghỉ, ngày làm bù")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} – {self.reason}"

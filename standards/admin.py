@@ -15,6 +15,8 @@ from laichau_nsc.admin import JobAdmin, PortalModelAdmin, PortalTabularInline
 
 from .models import (
     Adoption,
+    BarcodeFee,
+    BarcodeRegistration,
     Certificate,
     CertificateEvent,
     CertificateExportJob,
@@ -22,7 +24,15 @@ from .models import (
     CertificateReminder,
     CertificateSuspension,
     CertificationBody,
+    Declaration,
+    DeclarationDocument,
+    DeclarationRule,
+    DeclarationStep,
+    LocationNumber,
+    Product,
     Standard,
+    TraceabilityRecord,
+    TraceabilityStage,
 )
 
 
@@ -177,3 +187,103 @@ class CertificateExportJobAdmin(JobAdmin):
 
     list_display = ("pk", "user", "format", "state", "attempts", "row_count", "created_at")
     list_filter = ("state", "format")
+
+
+# --- Products, barcodes, declarations (issue 8) -------------------------------------------------
+
+
+class BarcodeFeeInline(PortalTabularInline):
+    model = BarcodeFee
+    extra = 0
+
+
+class LocationNumberInline(PortalTabularInline):
+    model = LocationNumber
+    extra = 0
+
+
+@admin.register(BarcodeRegistration)
+class BarcodeRegistrationAdmin(HistoryAdmin):
+    list_display = ("prefix", "enterprise", "registered_on", "declared_on_national_db")
+    search_fields = ("prefix", "enterprise__name")
+    raw_id_fields = ("enterprise",)
+    inlines = [BarcodeFeeInline, LocationNumberInline]
+
+
+@admin.register(BarcodeFee)
+class BarcodeFeeAdmin(PortalModelAdmin):
+    list_display = ("registration", "year", "amount", "paid_on")
+    raw_id_fields = ("registration",)
+
+
+@admin.register(LocationNumber)
+class LocationNumberAdmin(HistoryAdmin):
+    list_display = ("gln", "name", "registration")
+    search_fields = ("gln", "name")
+    raw_id_fields = ("registration",)
+
+
+@admin.register(Product)
+class ProductAdmin(HistoryAdmin):
+    list_display = ("name", "enterprise", "gtin", "category", "is_published", "is_archived")
+    list_filter = ("category", "is_published", "is_archived")
+    search_fields = ("name", "gtin", "enterprise__name")
+    raw_id_fields = ("enterprise", "barcode_registration")
+
+
+class TraceabilityStageInline(PortalTabularInline):
+    model = TraceabilityStage
+    extra = 0
+    raw_id_fields = ("location",)
+
+
+@admin.register(TraceabilityRecord)
+class TraceabilityRecordAdmin(HistoryAdmin):
+    list_display = ("trace_code", "product", "lot", "produced_on", "is_published")
+    search_fields = ("trace_code", "lot", "product__name")
+    raw_id_fields = ("product",)
+    inlines = [TraceabilityStageInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # No version on lots: PortalModelAdmin's save, without HistoryAdmin's version bump.
+        PortalModelAdmin.save_model(self, request, obj, form, change)
+
+
+@admin.register(TraceabilityStage)
+class TraceabilityStageAdmin(PortalModelAdmin):
+    list_display = ("record", "position", "what", "where")
+    raw_id_fields = ("record", "location")
+
+
+@admin.register(DeclarationRule)
+class DeclarationRuleAdmin(PortalModelAdmin):
+    list_display = ("kind", "must_be_filed", "valid_from", "legal_basis")
+    list_filter = ("kind", "must_be_filed")
+
+
+class DeclarationStepInline(ReadOnlyInline):
+    model = DeclarationStep
+
+
+class DeclarationDocumentInline(ReadOnlyInline):
+    model = DeclarationDocument
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(HistoryAdmin):
+    list_display = ("__str__", "state", "submitted_at", "decision_due_on", "receipt_number")
+    list_filter = ("kind", "state")
+    search_fields = ("enterprise__name", "receipt_number", "document_number")
+    raw_id_fields = ("enterprise", "standard", "certificate")
+    filter_horizontal = ("products",)
+    inlines = [DeclarationDocumentInline, DeclarationStepInline]
+
+
+@admin.register(DeclarationStep)
+class DeclarationStepAdmin(ReadOnlyAdmin):
+    list_display = ("declaration", "from_state", "to_state", "by", "at")
+
+
+@admin.register(DeclarationDocument)
+class DeclarationDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("declaration", "title", "uploaded_by", "uploaded_at")

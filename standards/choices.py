@@ -77,3 +77,52 @@ EXPIRY_THRESHOLDS = (
     (30, ReminderKind.EXPIRY_30),
     (7, ReminderKind.EXPIRY_7),
 )
+
+
+# --- Products, barcodes, declarations (issue 8) -------------------------------------------------
+
+
+class ProductCategory(models.TextChoices):
+    AGRICULTURE = "agriculture", _("Nông sản tươi")
+    PROCESSED_FOOD = "processed_food", _("Thực phẩm chế biến")
+    BEVERAGE = "beverage", _("Đồ uống")
+    TEA = "tea", _("Chè và sản phẩm từ chè")
+    HERBAL = "herbal", _("Dược liệu, sản phẩm từ dược liệu")
+    HANDICRAFT = "handicraft", _("Thủ công mỹ nghệ")
+    TEXTILE = "textile", _("Dệt may, thổ cẩm")
+    BUILDING_MATERIAL = "building_material", _("Vật liệu xây dựng")
+    INDUSTRIAL = "industrial", _("Sản phẩm công nghiệp")
+    SERVICE = "service", _("Dịch vụ, du lịch")
+    OTHER = "other", _("Khác")
+
+
+class BarcodeStatus(models.TextChoices):
+    """A company prefix's status on a day, derived from its fees and revocation."""
+
+    ACTIVE = "active", _("Đang sử dụng")
+    FEE_OVERDUE = "fee_overdue", _("Quá hạn nộp phí duy trì")
+    REVOKED = "revoked", _("Đã thu hồi")
+
+
+class DeclarationKind(models.TextChoices):
+    COMPANY_STANDARD = "company_standard", _("Công bố tiêu chuẩn cơ sở (TCCS)")
+    APPLIED_STANDARD = "applied_standard", _("Công bố tiêu chuẩn áp dụng")
+    CONFORMITY_STANDARD = "conformity_standard", _("Công bố hợp chuẩn (theo TCVN)")
+    CONFORMITY_REGULATION = "conformity_regulation", _("Công bố hợp quy (theo QCVN)")
+
+
+class DeclarationBasis(models.TextChoices):
+    SELF_ASSESSMENT = "self_assessment", _("Tự đánh giá")
+    CERTIFICATE = "certificate", _("Chứng nhận của tổ chức chứng nhận")
+
+
+class DeclarationState(models.TextChoices):
+    """Stored states of a declaration; "expired" is derived from ``valid_until``."""
+
+    DRAFT = "draft", _("Bản nháp")
+    RECORDED = "recorded", _("Đã ghi nhận")
+    SUBMITTED = "submitted", _("Đã nộp, chờ xử lý")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung")
+    ACCEPTED = "accepted", _("Đã tiếp nhận")
+    REJECTED = "rejected", _("Không tiếp nhận")
+    CANCELLED = "cancelled", _("Đã hủy")

@@ -1,0 +1,300 @@
+"""Products, their barcodes and their public traceability records (DESIGN §3, issue 8).
+
+GS1 numbers are checked against each other: a company prefix is Viet Nam's 893 followed by 4 to
+7 digits (7 to 10 digits in all); a GTIN-13 of the enterprise starts with one of its prefixes,
+and the prefix's length fixes how many item numbers it can hold (10^(12 − length) for GTIN-13).
+A GTIN-8 is allocated one by one by GS1 Viet Nam, so it is recorded against the registration it
+was issued under.
+"""
+
+import datetime
+import secrets
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from laichau_nsc.files import private_upload_to
+from laichau_nsc.models import CodeField, NormalizedTextMixin
+from laichau_nsc.querysets import ScopedQuerySet
+
+from ..choices import BarcodeStatus, ProductCategory
+
+#: The yearly barcode fee is due by this day (month, day) of each year.
+FEE_DUE = (6, 30)
+
+
+def new_public_code() -> str:
+    """A short, unguessable code for a public traceability URL (no 0/O/1/l confusion)."""
+    alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class BarcodeRegistrationQuerySet(ScopedQuerySet):
+    enterprise_field = "enterprise_id"
+
+    def active(self) -> "BarcodeRegistrationQuerySet":
+        return self.filter(is_archived=False, enterprise__is_archived=False)
+
+    def fee_overdue_on(self, day: datetime.date) -> "BarcodeRegistrationQuerySet":
+        """Not revoked, registered before this year's due date, and this year's fee unpaid
+        after 30 June."""
+        due = datetime.date(day.year, *FEE_DUE)
+        if day <= due:
+            return self.none()
+        paid = BarcodeFee.objects.filter(registration=OuterRef("pk"), year=day.year)
+        return (
+            self.active()
+            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day), registered_on__lte=due)
+            .exclude(Exists(paid))
+        )
+
+
+class BarcodeRegistration(NormalizedTextMixin, models.Model):
+    """A GS1 company prefix registered by an enterprise (mã doanh nghiệp GS1)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("doanh nghiệp"),
+        on_delete=models.PROTECT,
+        related_name="barcode_registrations",
+    )
+    prefix = CodeField(_("mã doanh nghiệp GS1"), max_length=10, unique=True)
+    registered_on = models.DateField(_("ngày cấp"))
+    certificate_number = CodeField(_("số giấy chứng nhận"), max_length=50, blank=True)
+    declared_on_national_db = models.BooleanField(
+        _("đã khai báo trên Cổng thông tin mã số mã vạch quốc gia"), default=False
+    )
+    revoked_on = models.DateField(_("thu hồi ngày"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    is_archived = models.BooleanField(_("đã lưu trữ"), default=False)
+    version = models.PositiveIntegerField(editable=False, default=1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = BarcodeRegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mã doanh nghiệp GS1")
+        verbose_name_plural = _("mã doanh nghiệp GS1")
+        ordering = ["prefix"]
+
+    def __str__(self) -> str:
+        return self.prefix
+
+    @property
+    def capacity(self) -> int:
+        """How many GTIN-13 item numbers the prefix can hold."""
+        return 10 ** (12 - len(self.prefix))
+
+    def status_on(self, day: datetime.date, *, fee_paid: bool) -> BarcodeStatus:
+        if self.revoked_on is not None and self.revoked_on <= day:
+            return BarcodeStatus.REVOKED
+        due = datetime.date(day.year, *FEE_DUE)
+        if day > due and self.registered_on <= due and not fee_paid:
+            return BarcodeStatus.FEE_OVERDUE
+        return BarcodeStatus.ACTIVE
+
+
+class BarcodeFee(models.Model):
+    """The yearly fee for a company prefix, paid for one year."""
+
+    registration = models.ForeignKey(
+        BarcodeRegistration, on_delete=models.CASCADE, related_name="fees"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"), null=True, blank=True)
+    paid_on = models.DateField(_("ngày nộp"))
+
+    class Meta:
+        verbose_name = _("phí duy trì mã số mã vạch")
+        verbose_name_plural = _("phí duy trì mã số mã vạch")
+        ordering = ["registration", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "year"], name="barcode_fee_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} {self.year}"
+
+
+class LocationNumber(NormalizedTextMixin, models.Model):
+    """A GS1 Global Location Number (GLN) of the enterprise: a site, a warehouse, a farm."""
+
+    registration = models.ForeignKey(
+        BarcodeRegistration,
+        verbose_name=_("mã doanh nghiệp GS1"),
+        on_delete=models.PROTECT,
+        related_name="locations",
+    )
+    gln = CodeField(_("mã địa điểm toàn cầu (GLN)"), max_length=13, unique=True)
+    name = models.CharField(_("tên địa điểm"), max_length=200)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    is_archived = models.BooleanField(_("đã lưu trữ"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mã địa điểm toàn cầu (GLN)")
+        verbose_name_plural = _("mã địa điểm toàn cầu (GLN)")
+        ordering = ["gln"]
+
+    def __str__(self) -> str:
+        return f"{self.gln} – {self.name}"
+
+
+class ProductQuerySet(ScopedQuerySet):
+    enterprise_field = "enterprise_id"
+    # Enterprise users register and edit their own products.
+    enterprise_may_change = True
+
+    def active(self) -> "ProductQuerySet":
+        return self.filter(is_archived=False, enterprise__is_archived=False)
+
+    def published(self) -> "ProductQuerySet":
+        """What the public may see: published, not archived, of an enterprise not archived."""
+        return self.active().filter(is_published=True)
+
+
+class Product(NormalizedTextMixin, models.Model):
+    """A product an enterprise makes, with its GTIN and OCOP rating where it has them."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("doanh nghiệp"),
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    name = models.CharField(_("tên sản phẩm"), max_length=255)
+    category = models.CharField(_("nhóm sản phẩm"), max_length=30, choices=ProductCategory.choices)
+    unit = models.CharField(_("đơn vị tính"), max_length=50, blank=True)
+    description = models.TextField(_("mô tả"), blank=True)
+    image = models.ImageField(
+        _("ảnh sản phẩm"), upload_to=private_upload_to("products"), blank=True, max_length=300
+    )
+    gtin = CodeField(_("mã GTIN"), max_length=14, blank=True)
+    barcode_registration = models.ForeignKey(
+        BarcodeRegistration,
+        verbose_name=_("thuộc mã doanh nghiệp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    ocop_stars = models.PositiveSmallIntegerField(_("hạng OCOP (sao)"), null=True, blank=True)
+    ocop_score = models.DecimalField(
+        _("điểm OCOP"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    ocop_year = models.PositiveSmallIntegerField(_("năm công nhận OCOP"), null=True, blank=True)
+    #: Stable, unguessable code of the product's public traceability page.
+    public_code = models.CharField(
+        _("mã truy xuất công khai"), max_length=16, unique=True, default=new_public_code
+    )
+    is_published = models.BooleanField(_("công khai trang truy xuất"), default=False)
+    is_archived = models.BooleanField(_("đã lưu trữ"), default=False)
+    version = models.PositiveIntegerField(editable=False, default=1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["image"])
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sản phẩm")
+        verbose_name_plural = _("sản phẩm")
+        ordering = ["enterprise", "name", "pk"]
+        indexes = [models.Index(fields=["enterprise", "name"], name="product_enterprise_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gtin"], condition=~Q(gtin=""), name="product_gtin_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(ocop_stars__isnull=True) | Q(ocop_stars__gte=1, ocop_stars__lte=5),
+                name="product_ocop_stars_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("standards:product_detail", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("public:product_page", args=[self.public_code])
+
+
+class TraceabilityRecordQuerySet(ScopedQuerySet):
+    enterprise_field = "product__enterprise_id"
+    enterprise_may_change = True
+
+    def published(self) -> "TraceabilityRecordQuerySet":
+        return self.filter(is_published=True, product__in=Product.objects.published())
+
+
+class TraceabilityRecord(NormalizedTextMixin, models.Model):
+    """A lot (or batch) of a product as Circular 02/2024/TT-BKHCN asks it to be traced: trace
+    code, lot, production time, shelf life and the stages it went through."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("sản phẩm"), on_delete=models.PROTECT, related_name="lots"
+    )
+    trace_code = CodeField(_("mã truy xuất"), max_length=40, unique=True)
+    lot = CodeField(_("số lô"), max_length=40)
+    produced_on = models.DateField(_("ngày sản xuất"))
+    best_before = models.DateField(_("hạn sử dụng"), null=True, blank=True)
+    shelf_life = models.CharField(_("thời hạn sử dụng"), max_length=100, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    is_published = models.BooleanField(_("công khai"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = TraceabilityRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lô sản phẩm (truy xuất nguồn gốc)")
+        verbose_name_plural = _("lô sản phẩm (truy xuất nguồn gốc)")
+        ordering = ["product", "-produced_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "lot"], name="traceability_lot_per_product"),
+            models.CheckConstraint(
+                condition=Q(best_before__isnull=True) | Q(best_before__gte=models.F("produced_on")),
+                name="traceability_best_before_after_production",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} – {self.lot}"
+
+
+class TraceabilityStage(NormalizedTextMixin, models.Model):
+    """One stage a lot went through: what was done, where, when."""
+
+    record = models.ForeignKey(TraceabilityRecord, on_delete=models.CASCADE, related_name="stages")
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    what = models.CharField(_("công đoạn"), max_length=200)
+    where = models.CharField(_("địa điểm"), max_length=300, blank=True)
+    location = models.ForeignKey(
+        LocationNumber,
+        verbose_name=_("địa điểm (GLN)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_on = models.DateField(_("từ ngày"), null=True, blank=True)
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("công đoạn")
+        verbose_name_plural = _("công đoạn")
+        ordering = ["record", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "position"], name="stage_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.what
