@@ -48,8 +48,8 @@ def test_list_query_count_does_not_grow_with_rows(officer):
     client = client_for(officer)
     count = assert_queries_constant(client, LIST, lambda n: EnterpriseFactory.create_batch(n))
     # session, user, user's groups (role), the filter form's unit and sector choices,
-    # the bounded count, the page of rows with unit and sector joined.
-    assert count == 7
+    # the bounded count, the page of rows with unit and sector joined, the bell's unread count.
+    assert count == 8
 
 
 @pytest.mark.django_db
