@@ -36,6 +36,7 @@ from enterprises.choices import (
 )
 from enterprises.models import AdministrativeUnit, Enterprise, Membership, Sector, UnitAssignment
 from laichau_nsc.roles import Role
+from standards.demo import seed_standards_demo
 
 User = get_user_model()
 
@@ -288,6 +289,7 @@ class Command(BaseCommand):
             users = self.seed_users()
             created = self.seed_enterprises(officer=users["canbo"])
             memberships = self.seed_memberships(users)
+            self.stdout.write(seed_standards_demo(officer=users["canbo"]).summary())
         self.stdout.write(
             f"Doanh nghiệp mẫu: thêm mới {created}/{len(ENTERPRISES)}; "
             f"tài khoản doanh nghiệp mới: {memberships}."
