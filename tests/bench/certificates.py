@@ -17,11 +17,10 @@ from collections.abc import Callable
 from statistics import median
 
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, FilteredRelation, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from enterprises.models import UnitAssignment
 from standards.models import Certificate, CertificateReminder
 from standards.reminders import FIELDS, certificate_reminders_send, reminders_due
 
@@ -31,24 +30,25 @@ from .measures import LoadConfig, Measure
 # --- (a) valid on 31 December by standard × unit ---------------------------------------------
 
 
-def unit_of_the_day(day: datetime.date) -> Subquery:
-    """The certificate holder's administrative unit on ``day`` (a report groups by the units
-    of its year: districts before 1 July 2025, communes after)."""
-    return Subquery(
-        UnitAssignment.objects.filter(enterprise=OuterRef("enterprise_id"))
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by(F("valid_from").desc(nulls_last=True))
-        .values("unit_id")[:1]
-    )
-
-
 def valid_by_standard_unit_orm(day: datetime.date) -> list[tuple]:
-    """Enterprises holding a valid certificate on ``day``, per standard and unit (the ORM)."""
+    """Enterprises holding a valid certificate on ``day``, per standard and per the holder's
+    administrative unit on that day (a report groups by the units of its year: districts
+    before 1 July 2025, communes after); the ORM."""
+    assignment = FilteredRelation(
+        "enterprise__unit_assignments",
+        condition=(
+            Q(enterprise__unit_assignments__valid_from__isnull=True)
+            | Q(enterprise__unit_assignments__valid_from__lte=day)
+        )
+        & (
+            Q(enterprise__unit_assignments__valid_to__isnull=True)
+            | Q(enterprise__unit_assignments__valid_to__gte=day)
+        ),
+    )
     rows = (
         Certificate.objects.valid_on(day)
-        .annotate(unit=unit_of_the_day(day))
-        .values("standard_id", "unit")
+        .annotate(assignment=assignment)
+        .values("standard_id", unit=F("assignment__unit_id"))
         .annotate(enterprises=Count("enterprise_id", distinct=True))
         .order_by()
         .values_list("standard_id", "unit", "enterprises")
@@ -62,13 +62,10 @@ FROM standards_certificate c
 JOIN enterprises_enterprise e ON e.id = c.enterprise_id
 JOIN standards_certificateperiod p
   ON p.certificate_id = c.id AND p.starts_on <= %(day)s AND p.ends_on >= %(day)s
-LEFT JOIN LATERAL (
-  SELECT a.unit_id FROM enterprises_unitassignment a
-  WHERE a.enterprise_id = c.enterprise_id
-    AND (a.valid_from IS NULL OR a.valid_from <= %(day)s)
-    AND (a.valid_to IS NULL OR a.valid_to >= %(day)s)
-  ORDER BY a.valid_from DESC NULLS LAST LIMIT 1
-) u ON TRUE
+LEFT JOIN enterprises_unitassignment u
+  ON u.enterprise_id = c.enterprise_id
+  AND (u.valid_from IS NULL OR u.valid_from <= %(day)s)
+  AND (u.valid_to IS NULL OR u.valid_to >= %(day)s)
 WHERE NOT c.is_archived AND NOT e.is_archived AND c.review_state = 'verified'
   AND (c.withdrawn_on IS NULL OR c.withdrawn_on > %(day)s)
   AND NOT EXISTS (
@@ -81,8 +78,8 @@ GROUP BY c.standard_id, u.unit_id
 
 
 def valid_by_standard_unit_sql(day: datetime.date) -> list[tuple]:
-    """The same figures from one hand-written query (periods never overlap, so a join on the
-    covering period counts each certificate once)."""
+    """The same figures from one hand-written query (a certificate's periods never overlap, nor
+    do an enterprise's unit periods, so the joins count each certificate once)."""
     with connection.cursor() as cursor:
         cursor.execute(VALID_BY_STANDARD_UNIT_SQL, {"day": day})
         return sorted((tuple(row) for row in cursor.fetchall()), key=_sort_key)
