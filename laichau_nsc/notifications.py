@@ -58,6 +58,18 @@ def recipients(users: Iterable[Model | int]) -> list[Recipient]:
     ]
 
 
+@dataclass(frozen=True)
+class Message:
+    """One fact to tell ``users`` about (see ``notify``)."""
+
+    users: tuple
+    kind: str
+    template: str
+    context: dict[str, Any]
+    url: str
+    dedupe_key: str
+
+
 def notify(
     users: Iterable[Model | int],
     *,
@@ -74,49 +86,63 @@ def notify(
     (those notified before under the same key are left alone). Call it inside the transaction
     of the change it tells about.
     """
-    if not dedupe_key:
+    return notify_many([Message(tuple(users), kind, template, context, url, dedupe_key)])
+
+
+def notify_many(messages: list[Message]) -> int:
+    """``notify`` for many facts at once (a nightly job's chunk): the recipients, the
+    notifications already sent and the new notifications are one query each, whatever the
+    number of messages; each e-mail is one outbox row."""
+    if any(not message.dedupe_key for message in messages):
         raise ValueError("notify() needs a dedupe_key: a notification must be sent only once")
-    people = recipients(users)
+    people = {
+        person.pk: person
+        for person in recipients(user for message in messages for user in message.users)
+    }
     if not people:
         return 0
     done = set(
         Notification.objects.filter(
-            recipient_id__in=[p.pk for p in people], dedupe_key=dedupe_key
-        ).values_list("recipient_id", flat=True)
+            recipient_id__in=list(people), dedupe_key__in={m.dedupe_key for m in messages}
+        ).values_list("recipient_id", "dedupe_key")
     )
-    people = [p for p in people if p.pk not in done]
-    rendered: dict[str, dict[str, str]] = {}
-    for person in people:
-        if person.language not in rendered:
-            rendered[person.language] = _render(template, context, url, person.language)
     now = timezone.now()
+    notifications, mails = [], []
+    for message in messages:
+        ids = dict.fromkeys(user if isinstance(user, int) else user.pk for user in message.users)
+        todo = [people[pk] for pk in ids if pk in people and (pk, message.dedupe_key) not in done]
+        rendered: dict[str, dict[str, str]] = {}
+        for person in todo:
+            if person.language not in rendered:
+                rendered[person.language] = _render(
+                    message.template, message.context, message.url, person.language
+                )
+            text = rendered[person.language]
+            notifications.append(
+                Notification(
+                    recipient_id=person.pk,
+                    kind=message.kind,
+                    title=text["title"],
+                    body=text["text"],
+                    url=message.url,
+                    dedupe_key=message.dedupe_key,
+                    created_at=now,
+                )
+            )
+            if person.email:
+                mails.append((message, person))
     # A concurrent call that got there first keeps its row (ignore_conflicts); its e-mail has the
     # same outbox key as ours below, so the recipient still gets one of each.
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=person.pk,
-                kind=kind,
-                title=rendered[person.language]["title"],
-                body=rendered[person.language]["text"],
-                url=url,
-                dedupe_key=dedupe_key,
-                created_at=now,
-            )
-            for person in people
-        ],
-        ignore_conflicts=True,
-    )
-    for person in people:
-        if person.email:
-            queue_mail(
-                template=template,
-                to=[person.email],
-                context={**context, "record_url": f"{settings.SITE_URL}{url}"},
-                language=person.language,
-                dedupe_key=f"notification:{dedupe_key}:{person.pk}",
-            )
-    return len(people)
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    for message, person in mails:
+        queue_mail(
+            template=message.template,
+            to=[person.email],
+            context={**message.context, "record_url": f"{settings.SITE_URL}{message.url}"},
+            language=person.language,
+            dedupe_key=f"notification:{message.dedupe_key}:{person.pk}",
+        )
+    return len(notifications)
 
 
 def _render(template: str, context: dict[str, Any], url: str, language: str) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 ``certificate_reminders_send`` runs once a day through the job runner (``standards.tasks``). It
 tells the enterprise's users (approved memberships) and the officers, in each one's language,
-through ``laichau_nsc.notifications.notify`` (a notification in the bell and an e-mail).
+through ``laichau_nsc.notifications.notify_many`` (a notification in the bell and an e-mail).
 
 Exactly once per certificate and threshold:
 
@@ -21,9 +21,9 @@ Exactly once per certificate and threshold:
 
 Only certificates valid on the day (``Certificate.objects.valid_on``: verified, not archived,
 not suspended or withdrawn) are reminded. The work is done in the database in chunks: one query
-per threshold selects the due certificates (streamed with a server-side cursor on PostgreSQL),
-and each chunk of ``chunk_size`` is claimed and notified in one transaction, so memory stays flat
-however many certificates are due.
+selects the due certificates of every threshold (``due_certificates``, streamed with a
+server-side cursor on PostgreSQL), and each chunk of ``chunk_size`` reminders is claimed and
+notified in one transaction, so memory stays flat however many certificates are due.
 """
 
 import datetime
@@ -33,20 +33,23 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from enterprises.choices import MembershipState
 from enterprises.models import Membership
 from laichau_nsc import jobs
-from laichau_nsc.notifications import notify
+from laichau_nsc.notifications import Message, notify_many
 from laichau_nsc.roles import Role
 
 from .choices import EXPIRY_THRESHOLDS, ReminderKind
 from .models import Certificate, CertificateReminder
 
+#: Reminders claimed and notified per transaction.
 CHUNK_SIZE = 500
+#: Rows fetched at a time from the selecting query's cursor.
+FETCH_SIZE = 2000
 
 #: What a reminder needs of a certificate, read by the selecting query itself.
 FIELDS = (
@@ -65,57 +68,93 @@ SURVEILLANCE_TEMPLATE = "standards/email/certificate_surveillance"
 
 
 @dataclass(frozen=True)
-class Reminder:
-    """One threshold: which certificates are due for it on a day, and what they are told."""
+class Threshold:
+    """A kind of reminder: the date it is about, what it says, and the less urgent thresholds
+    recorded as skipped when it is sent (missed days)."""
 
     kind: ReminderKind
     #: The certificate's date the reminder is about (and unique with): expiry or surveillance.
     about_field: str
     template: str
-    queryset: QuerySet
-    #: Less urgent thresholds whose reminder is recorded as skipped when this one is sent.
     passed: tuple[ReminderKind, ...] = ()
 
 
-def not_reminded(queryset: QuerySet, kind: ReminderKind, about_field: str) -> QuerySet:
-    already = CertificateReminder.objects.filter(
-        certificate=OuterRef("pk"), kind=kind, about_date=OuterRef(about_field)
-    )
-    return queryset.exclude(Exists(already))
+#: Expiry thresholds, most distant first: 90, 30, 7 days.
+WINDOWS = tuple(sorted(EXPIRY_THRESHOLDS, reverse=True))
+THRESHOLDS = {
+    **{
+        kind: Threshold(
+            kind, "expires_on", EXPIRY_TEMPLATE, tuple(k for d, k in WINDOWS if d > days)
+        )
+        for days, kind in WINDOWS
+    },
+    ReminderKind.SURVEILLANCE_OVERDUE: Threshold(
+        ReminderKind.SURVEILLANCE_OVERDUE, "surveillance_due_on", SURVEILLANCE_TEMPLATE
+    ),
+}
 
 
-def reminders_due(day: datetime.date) -> list[Reminder]:
-    """The thresholds of ``day``, each with the query selecting the certificates due for it."""
-    valid = Certificate.objects.valid_on(day)
-    thresholds = sorted(EXPIRY_THRESHOLDS, reverse=True)  # 90, 30, 7
-    plan = []
-    for index, (days, kind) in enumerate(thresholds):
-        closer = thresholds[index + 1][0] if index + 1 < len(thresholds) else None
-        window = valid.filter(expires_on__lte=day + datetime.timedelta(days=days))
-        if closer is None:
-            window = window.filter(expires_on__gte=day)
-        else:
-            window = window.filter(expires_on__gt=day + datetime.timedelta(days=closer))
-        plan.append(
-            Reminder(
-                kind=kind,
-                about_field="expires_on",
-                template=EXPIRY_TEMPLATE,
-                queryset=not_reminded(window, kind, "expires_on"),
-                passed=tuple(k for d, k in thresholds if d > days),
-            )
-        )
-    overdue = valid.filter(surveillance_due_on__lt=day)
-    kind = ReminderKind.SURVEILLANCE_OVERDUE
-    plan.append(
-        Reminder(
-            kind=kind,
-            about_field="surveillance_due_on",
-            template=SURVEILLANCE_TEMPLATE,
-            queryset=not_reminded(overdue, kind, "surveillance_due_on"),
+@dataclass(frozen=True)
+class Due:
+    """One reminder to send: its threshold and the certificate's values (``FIELDS``)."""
+
+    threshold: Threshold
+    row: tuple  # a named row of ``due_certificates``
+
+    @property
+    def key(self) -> tuple[int, str, datetime.date]:
+        return self.row.pk, self.threshold.kind.value, getattr(self.row, self.threshold.about_field)
+
+
+def _reminded(kind, about_field: str) -> Exists:
+    return Exists(
+        CertificateReminder.objects.filter(
+            certificate=OuterRef("pk"), kind=kind, about_date=OuterRef(about_field)
         )
     )
-    return plan
+
+
+def due_certificates(day: datetime.date) -> QuerySet:
+    """The one query selecting the certificates with a reminder due on ``day``.
+
+    Valid on ``day`` and either in an expiry window without that window's reminder about the
+    current expiry, or overdue for surveillance without a reminder about that due date. Each
+    threshold's window: 90 → more than 30 and at most 90 days left, 30 → more than 7 and at most
+    30, 7 → 0 to 7. ``expiry_kind`` names the window a row is in.
+    """
+    in_window = [(kind, day + datetime.timedelta(days=days)) for days, kind in WINDOWS]
+    last_day = in_window[0][1]
+    expiry_kind = Case(
+        *[When(expires_on__lte=until, then=Value(kind.value)) for kind, until in in_window[::-1]],
+        default=Value(""),
+    )
+    overdue = ReminderKind.SURVEILLANCE_OVERDUE
+    return (
+        Certificate.objects.valid_on(day)
+        .filter(Q(expires_on__lte=last_day) | Q(surveillance_due_on__lt=day))
+        .annotate(
+            expiry_kind=expiry_kind,
+            expiry_reminded=_reminded(OuterRef("expiry_kind"), "expires_on"),
+            surveillance_reminded=_reminded(overdue, "surveillance_due_on"),
+        )
+        .filter(
+            Q(expires_on__lte=last_day, expiry_reminded=False)
+            | Q(surveillance_due_on__lt=day, surveillance_reminded=False)
+        )
+        .order_by()
+        .values_list(*FIELDS, "expiry_kind", "expiry_reminded", "surveillance_reminded", named=True)
+    )
+
+
+def reminders_due(day: datetime.date) -> Iterator[Due]:
+    """Every reminder due on ``day``, streamed from ``due_certificates`` (a server-side cursor
+    on PostgreSQL): a certificate may be due for an expiry reminder and for surveillance."""
+    for row in due_certificates(day).iterator(chunk_size=FETCH_SIZE):
+        if row.expiry_kind and not row.expiry_reminded:
+            yield Due(THRESHOLDS[ReminderKind(row.expiry_kind)], row)
+        due_on = row.surveillance_due_on
+        if due_on is not None and due_on < day and not row.surveillance_reminded:
+            yield Due(THRESHOLDS[ReminderKind.SURVEILLANCE_OVERDUE], row)
 
 
 @dataclass
@@ -135,18 +174,14 @@ def certificate_reminders_send(
     """Send the reminders due on ``day`` (ISO date; today by default). Safe to run again."""
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     officers = officer_ids()
-    outcome = Outcome()
-    for reminder in reminders_due(today):
-        rows = reminder.queryset.order_by().values(*FIELDS).iterator(chunk_size=chunk_size)
-        sent = 0
-        for chunk in chunked(rows, chunk_size):
-            sent += _send_chunk(chunk, reminder, today, officers, outcome)
-        outcome.sent[reminder.kind.value] = sent
+    outcome = Outcome(sent={kind.value: 0 for kind in THRESHOLDS})
+    for chunk in chunked(reminders_due(today), chunk_size):
+        _send_chunk(chunk, today, officers, outcome)
     return outcome.as_dict()
 
 
-def chunked(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    chunk: list[dict] = []
+def chunked(rows: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
     for row in rows:
         chunk.append(row)
         if len(chunk) == size:
@@ -161,70 +196,85 @@ def officer_ids() -> list[int]:
     return list(users.order_by("pk").values_list("pk", flat=True).distinct())
 
 
-def _send_chunk(
-    rows: list[dict], reminder: Reminder, today: datetime.date, officers: list[int], outcome
-) -> int:
+def _send_chunk(chunk: list[Due], today: datetime.date, officers: list[int], outcome) -> None:
     """Claim, record the passed thresholds, and notify: one transaction per chunk."""
     with transaction.atomic():
-        claimed = claim(rows, reminder.kind, reminder.about_field)
-        rows = [row for row in rows if row["pk"] in claimed]
-        if not rows:
-            return 0
-        outcome.skipped += _record_passed(rows, reminder)
-        members = enterprise_members({row["enterprise_id"] for row in rows})
-        for row in rows:
-            outcome.notified += notify(
-                [*members.get(row["enterprise_id"], ()), *officers],
-                kind=f"certificate_{reminder.kind.value}",
-                template=reminder.template,
-                context=_context(row, today),
-                url=certificate_url(row["pk"], row["enterprise_id"]),
-                dedupe_key=f"certificate:{row['pk']}:{reminder.kind.value}:{row[reminder.about_field]}",
+        claimed = claim([due.key for due in chunk])
+        chunk = [due for due in chunk if due.key in claimed]
+        if not chunk:
+            return
+        outcome.skipped += _record_passed(chunk)
+        members = enterprise_members({due.row.enterprise_id for due in chunk})
+        messages = []
+        for due in chunk:
+            row, threshold = due.row, due.threshold
+            outcome.sent[threshold.kind.value] += 1
+            messages.append(
+                Message(
+                    users=(*members.get(row.enterprise_id, ()), *officers),
+                    kind=f"certificate_{threshold.kind.value}",
+                    template=threshold.template,
+                    context=_context(row, today),
+                    url=certificate_url(row.pk, row.enterprise_id),
+                    dedupe_key="certificate:{}:{}:{}".format(*due.key),
+                )
             )
-    return len(rows)
+        outcome.notified += notify_many(messages)
 
 
-def claim(rows: list[dict], kind: str, about_field: str) -> set[int]:
-    """Insert the reminder rows of ``rows``; the ids of the certificates whose row is new.
+def claim(keys: list[tuple[int, str, datetime.date]]) -> set[tuple]:
+    """Insert the reminder rows ``(certificate id, kind, about date)``; the keys that are new.
 
     A row another run inserted first (committed, or still in its transaction: PostgreSQL waits
-    for it) is left alone and its certificate is not returned.
+    for it) is left alone and its key is not returned.
     """
-    if not rows:
+    if not keys:
         return set()
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
-    table = connection.ops.quote_name(CertificateReminder._meta.db_table)
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    table = ops.quote_name(CertificateReminder._meta.db_table)
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(keys))
     params: list = []
-    for row in rows:
-        about = ops.adapt_datefield_value(row[about_field])
-        params.extend((row["pk"], kind, about, now, False, now))
+    for pk, kind, about in keys:
+        params.extend((pk, kind, ops.adapt_datefield_value(about), now, False, now))
     sql = (
         f"INSERT INTO {table} (certificate_id, kind, about_date, sent_at, skipped, created_at) "  # noqa: S608 - names from the model
         f"VALUES {placeholders} "
-        "ON CONFLICT (certificate_id, kind, about_date) DO NOTHING RETURNING certificate_id"
+        "ON CONFLICT (certificate_id, kind, about_date) DO NOTHING "
+        "RETURNING certificate_id, kind, about_date"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {pk for (pk,) in cursor.fetchall()}
+        return {
+            (pk, kind, about if isinstance(about, datetime.date) else _date(about))
+            for pk, kind, about in cursor.fetchall()
+        }
 
 
-def _record_passed(rows: list[dict], reminder: Reminder) -> int:
+def _date(value) -> datetime.date:
+    """SQLite's RETURNING gives dates back as text."""
+    return datetime.date.fromisoformat(str(value))
+
+
+def _record_passed(chunk: list[Due]) -> int:
     """Thresholds the certificates went past unreminded (missed days): recorded as skipped."""
-    if not reminder.passed:
+    wanted = {
+        (due.row.pk, kind.value, getattr(due.row, due.threshold.about_field))
+        for due in chunk
+        for kind in due.threshold.passed
+    }
+    if not wanted:
         return 0
-    wanted = {(row["pk"], kind) for row in rows for kind in reminder.passed}
-    expiry = {row["pk"]: row[reminder.about_field] for row in rows}
     existing = set(
         CertificateReminder.objects.filter(
-            certificate_id__in=list(expiry), kind__in=reminder.passed
+            certificate_id__in={pk for pk, _kind, _about in wanted},
+            kind__in={kind for _pk, kind, _about in wanted},
         ).values_list("certificate_id", "kind", "about_date")
     )
     new = [
-        CertificateReminder(certificate_id=pk, kind=kind, about_date=expiry[pk], skipped=True)
-        for pk, kind in sorted(wanted)
-        if (pk, kind, expiry[pk]) not in existing
+        CertificateReminder(certificate_id=pk, kind=kind, about_date=about, skipped=True)
+        for pk, kind, about in sorted(wanted)
+        if (pk, kind, about) not in existing
     ]
     CertificateReminder.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
@@ -250,13 +300,13 @@ def certificate_url(pk: int, enterprise_id: int) -> str:
         return reverse("enterprises:enterprise_detail", args=[enterprise_id])
 
 
-def _context(row: dict, today: datetime.date) -> dict:
+def _context(row, today: datetime.date) -> dict:
     return {
-        "number": row["number"],
-        "standard_code": row["standard__code"],
-        "enterprise_name": row["enterprise__name"],
-        "body_name": row["body__name"],
-        "expires_on": row["expires_on"],
-        "days_left": (row["expires_on"] - today).days,
-        "surveillance_due_on": row["surveillance_due_on"],
+        "number": row.number,
+        "standard_code": row.standard__code,
+        "enterprise_name": row.enterprise__name,
+        "body_name": row.body__name,
+        "expires_on": row.expires_on,
+        "days_left": (row.expires_on - today).days,
+        "surveillance_due_on": row.surveillance_due_on,
     }

@@ -15,7 +15,7 @@ from enterprises.choices import MembershipState
 from laichau_nsc.models import BackgroundJob, JobState, Notification, OutboundEmail, UserProfile
 from standards import reminders
 from standards.choices import CertificateEventKind as Event
-from standards.choices import ReminderKind, ReviewState
+from standards.choices import ReviewState
 from standards.derivation import rebuild
 from standards.models import CertificateReminder
 from standards.reminders import certificate_reminders_send
@@ -105,11 +105,11 @@ def test_a_run_interleaved_with_another_sends_nothing_twice(company, ent_a, offi
     real_claim = reminders.claim
     other_run: dict = {}
 
-    def claim_after_the_other_run(rows, kind, about_field):
+    def claim_after_the_other_run(keys):
         if "started" not in other_run:
             other_run["started"] = True
             other_run.update(run())  # run B, in full, between A's selection and A's claim
-        return real_claim(rows, kind, about_field)
+        return real_claim(keys)
 
     monkeypatch.setattr(reminders, "claim", claim_after_the_other_run)
     result = run()
@@ -126,14 +126,14 @@ def test_two_runs_at_the_same_moment_send_once_on_postgresql(company, ent_a, off
     """Two threads, each with its own connection, both select before either claims."""
     require_postgresql()
     certificates = [expiring(days, enterprise=company) for days in (5, 20, 60)]
+    # One chunk each: both runs select all three, then both claim them.
     selected = threading.Barrier(2, timeout=30)
     real_claim = reminders.claim
     results, errors = [], []
 
-    def claim_together(rows, kind, about_field):
-        if kind == ReminderKind.EXPIRY_90:
-            selected.wait()  # both runs have selected the same certificates
-        return real_claim(rows, kind, about_field)
+    def claim_together(keys):
+        selected.wait()  # both runs have selected the same certificates
+        return real_claim(keys)
 
     def worker():
         try:
@@ -155,8 +155,7 @@ def test_two_runs_at_the_same_moment_send_once_on_postgresql(company, ent_a, off
         reminders.claim = reminders_claim
 
     assert errors == []
-    assert sorted(r["expiry_90"] for r in results) == [0, 1]
-    assert sum(r["expiry_30"] + r["expiry_7"] for r in results) == 2
+    assert sorted(r["notifications"] for r in results) == [0, 6]
     for certificate in certificates:
         assert len(sent(certificate)) == 1
     assert len(notified(ent_a)) == len(notified(officer)) == 3
@@ -170,7 +169,7 @@ def test_a_failed_run_keeps_no_claim_and_the_next_run_sends(company, ent_a, monk
     def broken(*args, **kwargs):
         raise RuntimeError("mail template missing")
 
-    monkeypatch.setattr(reminders, "notify", broken)
+    monkeypatch.setattr(reminders, "notify_many", broken)
     with pytest.raises(RuntimeError):
         run()
     assert sent(certificate) == []
@@ -371,11 +370,11 @@ def test_the_reminders_are_scheduled_nightly():
 
 
 @pytest.mark.django_db
-def test_reminder_selection_is_one_query_per_threshold(company, ent_a):
+def test_the_selection_is_one_query(company, ent_a):
     expiring(30, enterprise=company)
 
     with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-        run(TODAY + 400 * DAY)  # nothing due: only the selections (and the officers) run
+        run(TODAY + 400 * DAY)  # nothing due: only the selection (and the officers) run
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
     selections = [s for s in statements if "standards_certificatereminder" in s]
-    assert len(selections) == 4  # 90, 30, 7 days and overdue surveillance
+    assert len(selections) == 1
