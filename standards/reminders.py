@@ -115,15 +115,16 @@ def _reminded(kind, about_field: str) -> Exists:
 
 
 def due_certificates(day: datetime.date) -> QuerySet:
-    """The one query selecting the certificates with a reminder due on ``day``.
+    """The one query selecting the certificates that may have a reminder due on ``day``.
 
-    Valid on ``day`` and either in an expiry window without that window's reminder about the
-    current expiry, or overdue for surveillance without a reminder about that due date. Each
-    threshold's window: 90 → more than 30 and at most 90 days left, 30 → more than 7 and at most
-    30, 7 → 0 to 7. ``expiry_kind`` names the window a row is in.
+    Valid on ``day`` and either in an expiry window or overdue for surveillance; each row says
+    which window it is in (``expiry_kind``) and whether that reminder, or the surveillance one,
+    was already recorded. Windows: 90 → more than 30 and at most 90 days left, 30 → more than 7
+    and at most 30, 7 → 0 to 7. The "already recorded" flags are read as columns rather than
+    filtered on: filtering on either of two correlated subqueries keeps PostgreSQL from a
+    parallel hash plan (measured at 3 million certificates: 10 s against 5 s).
     """
     in_window = [(kind, day + datetime.timedelta(days=days)) for days, kind in WINDOWS]
-    last_day = in_window[0][1]
     expiry_kind = Case(
         *[When(expires_on__lte=until, then=Value(kind.value)) for kind, until in in_window[::-1]],
         default=Value(""),
@@ -131,15 +132,11 @@ def due_certificates(day: datetime.date) -> QuerySet:
     overdue = ReminderKind.SURVEILLANCE_OVERDUE
     return (
         Certificate.objects.valid_on(day)
-        .filter(Q(expires_on__lte=last_day) | Q(surveillance_due_on__lt=day))
+        .filter(Q(expires_on__lte=in_window[0][1]) | Q(surveillance_due_on__lt=day))
         .annotate(
             expiry_kind=expiry_kind,
             expiry_reminded=_reminded(OuterRef("expiry_kind"), "expires_on"),
             surveillance_reminded=_reminded(overdue, "surveillance_due_on"),
-        )
-        .filter(
-            Q(expires_on__lte=last_day, expiry_reminded=False)
-            | Q(surveillance_due_on__lt=day, surveillance_reminded=False)
         )
         .order_by()
         .values_list(*FIELDS, "expiry_kind", "expiry_reminded", "surveillance_reminded", named=True)
@@ -147,8 +144,9 @@ def due_certificates(day: datetime.date) -> QuerySet:
 
 
 def reminders_due(day: datetime.date) -> Iterator[Due]:
-    """Every reminder due on ``day``, streamed from ``due_certificates`` (a server-side cursor
-    on PostgreSQL): a certificate may be due for an expiry reminder and for surveillance."""
+    """Every reminder due on ``day`` and not recorded yet, streamed from ``due_certificates``
+    (a server-side cursor on PostgreSQL): a certificate may be due for an expiry reminder and
+    for surveillance."""
     for row in due_certificates(day).iterator(chunk_size=FETCH_SIZE):
         if row.expiry_kind and not row.expiry_reminded:
             yield Due(THRESHOLDS[ReminderKind(row.expiry_kind)], row)
