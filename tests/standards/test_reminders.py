@@ -10,6 +10,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from enterprises.choices import MembershipState
 from laichau_nsc.models import BackgroundJob, JobState, Notification, OutboundEmail, UserProfile
@@ -348,7 +349,7 @@ def test_the_beat_task_runs_the_job_once_a_day(
 ):
     from standards.tasks import send_certificate_reminders
 
-    expiring(7, today=datetime.date.today(), enterprise=company)
+    expiring(7, today=timezone.localdate(), enterprise=company)
     with django_capture_on_commit_callbacks(execute=True):
         send_certificate_reminders.delay()
     with django_capture_on_commit_callbacks(execute=True):
