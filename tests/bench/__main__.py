@@ -155,6 +155,10 @@ def main() -> int:
             lambda: certificates.reminder_selection_against_sql(today, args.query_repeat),
         )
         measure(
+            "reminder selection, ordinary night",
+            lambda: certificates.reminder_selection_ordinary_night(today, args.query_repeat),
+        )
+        measure(
             "reminder processing",
             lambda: certificates.reminder_processing_memory(today, sizes, rounds=2),
         )
