@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import notification_views, views
 from .accounts import PortalPasswordResetView
 from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
 
@@ -47,11 +47,20 @@ account_patterns = [
     ),
 ]
 
+notification_patterns = [
+    path("", notification_views.notification_list, name="notification_list"),
+    path("<int:pk>/mo/", notification_views.notification_open, name="notification_open"),
+    path("<int:pk>/da-doc/", notification_views.notification_read, name="notification_read"),
+    path("da-doc-tat-ca/", notification_views.notification_read_all, name="notification_read_all"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("tai-khoan/", include(account_patterns)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, wrapped: a signed-in user's choice is also kept in their profile.
+    path("i18n/setlang/", notification_views.set_language, name="set_language"),
+    path("thong-bao/", include(notification_patterns)),
     path("doanh-nghiep/", include("enterprises.urls")),
     path("chung-nhan/", include("standards.urls")),
     path("danh-muc/", include("standards.urls_catalogue")),

@@ -105,6 +105,11 @@ EXPECTATIONS: dict[str, Row] = {
     "password_reset_confirm": same(200, kwargs=lambda w: {"uidb64": "MQ", "token": "x-y"}),
     "password_reset_complete": same(200),
     "set_language": same(302),  # GET only redirects back; POST switches the language
+    # Everyone signed in has a list of their own notifications (nobody sees another's).
+    "notification_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "notification_open": Row(ANON_LOGIN, 405, 405, 405, 405, kwargs=lambda w: {"pk": 1}),
+    "notification_read": Row(ANON_LOGIN, 405, 405, 405, 405, kwargs=lambda w: {"pk": 1}),
+    "notification_read_all": Row(ANON_LOGIN, 405, 405, 405, 405),  # POST only
     "enterprises:enterprise_list": Row(ANON_LOGIN, 200, 200, 403, 403),
     "enterprises:enterprise_create": Row(ANON_LOGIN, 200, 403, 403, 403),
     "enterprises:my_enterprise": Row(ANON_LOGIN, 403, 403, 302, 302),

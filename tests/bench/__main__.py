@@ -1,13 +1,17 @@
-"""``make bench``: measure the enterprise list at national scale on PostgreSQL.
+"""``make bench``: measure the enterprise list and the certificates at national scale.
 
 Outside pytest, against a real gunicorn on a database of its own (``BENCH_DATABASE_URL``), topped
-up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000).
-Prints each measure against a baseline measured in the same run, with PASS/FAIL against the goals
-of issue 3 §7, and saves the numbers to ``bench-results/``. A missed goal is reported, not an
-error: the exit status is non-zero only when something could not be measured.
+up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000)
+and certificates to ``--certificates`` (default ``BENCH_CERTIFICATES`` or 3,000,000). Prints each
+measure against a baseline measured in the same run, with PASS/FAIL against the goals of issue 3
+§7 (``enterprises``) and issue 7 (``certificates``), and saves the numbers to ``bench-results/``.
+``--only certificates`` runs one group. A missed goal is reported, not an error: the exit status
+is non-zero only when something could not be measured (a measure whose page is not in the
+branch yet is skipped with a message).
 """
 
 import argparse
+import datetime
 import os
 import sys
 import time
@@ -19,6 +23,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
+GROUPS = ("enterprises", "certificates")
 
 
 def parse_args() -> argparse.Namespace:
@@ -28,13 +33,41 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--enterprises", type=int, default=int(os.environ.get("BENCH_ENTERPRISES", 1_000_000))
     )
+    parser.add_argument(
+        "--certificates",
+        type=int,
+        default=int(os.environ.get("BENCH_CERTIFICATES", 3_000_000)),
+        help="certificates the data is topped up to (0: none)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=GROUPS,
+        help="run only this group of measures (repeatable); all by default",
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per HTTP measure")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before each measure")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--search-repeat", type=int, default=10, help="rounds of the search mix")
-    return parser.parse_args()
+    parser.add_argument(
+        "--query-repeat", type=int, default=6, help="timed runs of each certificate query"
+    )
+    parser.add_argument(
+        "--reminder-sizes",
+        default="1000,2000",
+        help="due certificates the reminder job processes, two sizes (memory must stay flat)",
+    )
+    parser.add_argument(
+        "--expiring-path",
+        default=None,
+        help="path (with query) of the officers' 'expiring within 90 days' list; default: "
+        "standards:certificate_list?expiring_within=90 when this branch has it",
+    )
+    args = parser.parse_args()
+    args.only = set(args.only or GROUPS)
+    return args
 
 
 def log(message: str) -> None:
@@ -54,11 +87,11 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import measures, report
+    from . import certificates, measures, report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
-    total = migrate_and_fill(args.enterprises, log)
+    total, certificate_total = migrate_and_fill(args.enterprises, args.certificates, log)
     user, cookie = officer_session()
     samples = measures.Samples.pick()
     with connection.cursor() as cursor:
@@ -66,13 +99,18 @@ def main() -> int:
         (pg_version,) = cursor.fetchone()
     meta = {
         "enterprises": total,
+        "certificates": certificate_total,
+        "groups": sorted(args.only),
         "postgresql": pg_version,
         "cpus": os.cpu_count(),
         "connections": args.connections,
         "gunicorn": f"{args.workers} gthread workers × {args.threads} threads",
         "duration_s": args.duration,
     }
-    log(f"\nBench on {total:,} enterprises, PostgreSQL {pg_version}, {os.cpu_count()} CPUs, ")
+    log(
+        f"\nBench on {total:,} enterprises and {certificate_total:,} certificates, "
+        f"PostgreSQL {pg_version}, {os.cpu_count()} CPUs, "
+    )
     log(f"gunicorn {meta['gunicorn']}, {args.connections} connections, {args.duration:g} s each.\n")
 
     results: list[tuple[measures.Measure, str]] = []
@@ -81,6 +119,9 @@ def main() -> int:
         started = time.perf_counter()
         try:
             result, error = function(), ""
+        except certificates.SkipMeasure as exc:
+            log(f"SKIP  {name}: {exc}")
+            return
         except Exception as exc:  # one broken measure must not hide the others
             traceback.print_exc()
             result = measures.Measure(name, float("nan"), float("nan"), "", "", False)
@@ -89,8 +130,32 @@ def main() -> int:
         log(f"        ({time.perf_counter() - started:.0f} s)")
         results.append((result, error))
 
-    measure("queries per page", lambda: measures.queries_per_page(user, samples))
-    measure("search mix", lambda: measures.search_mix_timings(args.search_repeat, log))
+    if "enterprises" in args.only:
+        measure("queries per page", lambda: measures.queries_per_page(user, samples))
+        measure("search mix", lambda: measures.search_mix_timings(args.search_repeat, log))
+    if "certificates" in args.only:
+        from django.utils import timezone
+
+        today = timezone.localdate()  # the day the nightly job would run for
+        sizes = tuple(int(n) for n in args.reminder_sizes.split(","))
+        measure(
+            "valid by standard × unit",
+            lambda: certificates.valid_count_against_sql(
+                [datetime.date(2022, 12, 31), datetime.date(2025, 12, 31)], args.query_repeat
+            ),
+        )
+        measure(
+            "reminder selection",
+            lambda: certificates.reminder_selection_against_sql(today, args.query_repeat),
+        )
+        measure(
+            "reminder selection, ordinary night",
+            lambda: certificates.reminder_selection_ordinary_night(today, args.query_repeat),
+        )
+        measure(
+            "reminder processing",
+            lambda: certificates.reminder_processing_memory(today, sizes, rounds=2),
+        )
     try:
         with gunicorn(
             workers=args.workers, threads=args.threads, log_path=RESULTS / "gunicorn.log"
@@ -98,12 +163,19 @@ def main() -> int:
             config = measures.LoadConfig(
                 server, cookie, args.connections, args.duration, args.warmup
             )
-            measure("list against bare", lambda: measures.list_against_bare(config, samples))
-            measure("deep page", lambda: measures.deep_against_first(config, {}, "unfiltered"))
-            measure(
-                "deep page, search",
-                lambda: measures.deep_against_first(config, {"q": "che"}, "search 'che'"),
-            )
+            if "enterprises" in args.only:
+                measure("list against bare", lambda: measures.list_against_bare(config, samples))
+                measure("deep page", lambda: measures.deep_against_first(config, {}, "unfiltered"))
+                measure(
+                    "deep page, search",
+                    lambda: measures.deep_against_first(config, {"q": "che"}, "search 'che'"),
+                )
+            if "certificates" in args.only:
+                path = args.expiring_path or certificates.default_expiring_path()
+                measure(
+                    "expiring list against bare",
+                    lambda: certificates.expiring_list_against_bare(config, path, rounds=4),
+                )
     except RuntimeError as exc:
         log(f"ERROR could not run the HTTP measures: {exc}")
         results.append((measures.Measure("HTTP server", 0, 0, "", "", False), str(exc)))

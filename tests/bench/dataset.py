@@ -11,13 +11,15 @@ from django.test import Client
 
 from enterprises.models import Enterprise
 from laichau_nsc.roles import Role
+from standards.models import Certificate
 
 Log = Callable[[str], None]
 BENCH_USERNAME = "bench_officer"
 
 
-def migrate_and_fill(enterprises: int, log: Log) -> int:
-    """Migrate, then generate enterprises until at least ``enterprises`` exist; the count."""
+def migrate_and_fill(enterprises: int, certificates: int, log: Log) -> tuple[int, int]:
+    """Migrate, then generate enterprises and certificates until at least that many exist;
+    the counts."""
     call_command("migrate", interactive=False, verbosity=0)
     have = Enterprise.objects.count()
     if have < enterprises:
@@ -25,7 +27,15 @@ def migrate_and_fill(enterprises: int, log: Log) -> int:
         started = time.perf_counter()
         call_command("generate_synthetic", enterprises=enterprises - have, verbosity=1)
         log(f"Generated in {time.perf_counter() - started:.0f} s.")
-    return Enterprise.objects.count()
+    held = Certificate.objects.count()
+    if held < certificates:
+        log(f"Database holds {held:,} certificates; generating {certificates - held:,} more…")
+        started = time.perf_counter()
+        call_command(
+            "generate_synthetic", certificates=certificates - held, batch=50_000, verbosity=1
+        )
+        log(f"Generated in {time.perf_counter() - started:.0f} s.")
+    return Enterprise.objects.count(), Certificate.objects.count()
 
 
 def officer_session() -> tuple[object, str]:

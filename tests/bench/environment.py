@@ -23,8 +23,16 @@ def configure_environment(database_url: str) -> None:
             "SESSION_COOKIE_SECURE": "0",
             "LOG_LEVEL": "WARNING",
             "AXES_VERBOSE": "0",
+            # The reminder measure writes real outbox rows: they are never sent.
+            "EMAIL_URL": "dummymail://",
         }
     )
+    # With a broker (a Redis database of its own, say) the jobs the bench queues are handed to
+    # it as in production instead of running inline; nothing consumes them.
+    if os.environ.get("BENCH_BROKER_URL"):
+        os.environ["CELERY_BROKER_URL"] = os.environ["BENCH_BROKER_URL"]
+    else:
+        os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.pop("PYTEST_VERSION", None)
 
 

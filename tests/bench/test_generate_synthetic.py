@@ -109,3 +109,91 @@ def test_former_districts_follow_the_official_origins_of_each_commune():
     assert former.exists()
     for period in former.select_related("enterprise"):
         assert (period.enterprise.admin_unit_id, period.unit_id) in origins
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+def _derived_state(certificate) -> tuple:
+    from standards.models import Certificate
+
+    certificate = Certificate.objects.get(pk=certificate.pk)
+    return (
+        certificate.first_issued_on,
+        certificate.issued_on,
+        certificate.expires_on,
+        certificate.last_audit_on,
+        certificate.surveillance_due_on,
+        certificate.withdrawn_on,
+        list(certificate.periods.order_by("starts_on").values_list("starts_on", "ends_on")),
+        list(certificate.suspensions.order_by("starts_on").values_list("starts_on", "ends_on")),
+    )
+
+
+def _generate_and_check_certificates(count: int) -> None:
+    """Generate ``count`` certificates and check each one is what its events derive."""
+    from standards.derivation import rebuild
+    from standards.models import Certificate
+
+    call_command("generate_synthetic", enterprises=50, certificates=count, batch=70, verbosity=0)
+
+    certificates = list(Certificate.objects.select_related("standard"))
+    assert len(certificates) == count
+    for certificate in certificates:
+        certificate.full_clean()  # unique number per body, expiry after issue …
+        stored = _derived_state(certificate)
+        rebuild(certificate)
+        assert _derived_state(certificate) == stored, certificate.number
+    years = {c.first_issued_on.year for c in certificates}
+    assert min(years) >= 2015
+    assert max(years) <= 2026
+    assert len(years) >= 10
+    assert len({c.standard.code for c in certificates}) >= 6
+    assert len({c.body_id for c in certificates}) >= 5
+    renewed = Certificate.objects.filter(events__kind="renewed").distinct().count()
+    assert count * 0.2 < renewed < count * 0.8
+    assert Certificate.objects.filter(withdrawn_on__isnull=False).count() < count * 0.05
+    assert Certificate.objects.filter(suspensions__isnull=False).distinct().count() < count * 0.1
+    assert not Certificate.history.exists()  # synthetic records carry no history
+
+
+@pytest.mark.django_db
+def test_generated_certificates_are_what_their_events_derive():
+    _generate_and_check_certificates(400)
+
+
+@pytest.mark.django_db
+def test_generated_certificates_load_by_copy_on_postgresql():
+    from tests.helpers import require_postgresql
+
+    require_postgresql()
+    _generate_and_check_certificates(400)
+
+
+def test_same_seed_gives_the_same_certificates():
+    from array import array
+
+    from enterprises.synthetic.certificates import CertificateRows, StandardChoice
+
+    def rows(seed: str) -> list:
+        generator = CertificateRows(
+            rng=random.Random(seed),
+            enterprise_ids=array("q", range(1, 100)),
+            standards=[
+                (StandardChoice(1, 36, ("Chế biến chè",)), 60),
+                (StandardChoice(2, 24, ("Rau",)), 40),
+            ],
+            bodies=[(1, "HT"), (2, "VICB")],
+        )
+        return [(g.certificate, g.periods, g.events) for g in generator.rows(1, 200)]
+
+    assert rows("42:certificates:0") == rows("42:certificates:0")
+    assert rows("42:certificates:0") != rows("43:certificates:0")
+
+
+@pytest.mark.django_db
+def test_certificates_need_enterprises():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="enterprise"):
+        call_command("generate_synthetic", certificates=10, verbosity=0)

@@ -1,8 +1,11 @@
 """The portal's URLs plus the baselines: a bare view doing one indexed query, anonymous, and
 its signed-in counterpart (session, user and role checked as the list checks them)."""
 
+import datetime
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.utils import timezone
 from django.views import View
 
 from enterprises.models import Enterprise
@@ -33,8 +36,21 @@ class SignedInBare(RoleRequiredMixin, View):
         return bare(request)
 
 
+def bare_expiring(request: HttpRequest) -> HttpResponse:
+    """The 50 certificates expiring first within 90 days: one query on the expiry index."""
+    from standards.models import Certificate
+
+    today = timezone.localdate()
+    numbers = Certificate.objects.filter(
+        expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=90)
+    ).order_by("expires_on")[:50]
+    text = "\n".join(numbers.values_list("number", flat=True))
+    return HttpResponse(text or "-", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
     path("bench/bare/", bare, name="bench_bare"),
     path("bench/bare-signed-in/", SignedInBare.as_view(), name="bench_bare_signed_in"),
+    path("bench/bare-expiring/", bare_expiring, name="bench_bare_expiring"),
     *portal_urlpatterns,
 ]
