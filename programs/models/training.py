@@ -1,0 +1,196 @@
+"""Training courses the programme runs, who enrolled, who attended which session, who completed.
+
+A trainee is a person, often of an enterprise; ``person_key`` (name and phone, folded) is what
+"the same person" means, so nobody is enrolled twice in a course however the name is typed.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from laichau_nsc.models import CodeField, NormalizedTextMixin
+from laichau_nsc.querysets import ScopedQuerySet
+
+from ..choices import CourseTopic, EnrollmentState, FundingSource
+
+
+class TrainingCourseQuerySet(ScopedQuerySet):
+    """Courses are announced to everyone signed in (enterprises enrol their staff); officers
+    change them."""
+
+    def for_user(self, user, action="view"):
+        if action == "view" and user.is_authenticated:
+            return self.all()
+        return super().for_user(user, action)
+
+    def active(self) -> "TrainingCourseQuerySet":
+        return self.filter(is_archived=False)
+
+
+class TrainingCourse(NormalizedTextMixin, models.Model):
+    """A training course (lớp tập huấn, đào tạo): topic, dates, place, organiser, trainers,
+    capacity, and what it cost with its source."""
+
+    title = models.CharField(_("tên khóa"), max_length=300)
+    topic = models.CharField(_("chủ đề"), max_length=30, choices=CourseTopic.choices)
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"))
+    place = models.CharField(_("địa điểm"), max_length=300)
+    admin_unit = models.ForeignKey(
+        "enterprises.AdministrativeUnit",
+        verbose_name=_("đơn vị hành chính"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organiser = models.CharField(_("đơn vị tổ chức"), max_length=300)
+    trainers = models.TextField(_("giảng viên"), blank=True)
+    capacity = models.PositiveIntegerField(_("số chỗ"), null=True, blank=True)
+    cost = models.PositiveBigIntegerField(_("kinh phí (đồng)"), null=True, blank=True)
+    cost_source = models.CharField(
+        _("nguồn kinh phí"), max_length=20, choices=FundingSource.choices, blank=True
+    )
+    enrolment_open = models.BooleanField(_("đang nhận đăng ký"), default=True)
+    description = models.TextField(_("nội dung"), blank=True)
+    is_archived = models.BooleanField(_("đã lưu trữ"), default=False)
+    version = models.PositiveIntegerField(editable=False, default=1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = TrainingCourseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khóa đào tạo, tập huấn")
+        verbose_name_plural = _("khóa đào tạo, tập huấn")
+        ordering = ["-starts_on", "pk"]
+        indexes = [models.Index(fields=["starts_on"], name="course_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="course_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0), name="course_capacity_pos"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:course_detail", args=[self.pk])
+
+
+class CourseSession(NormalizedTextMixin, models.Model):
+    """One day (or half-day) of a course; attendance is recorded per session."""
+
+    course = models.ForeignKey(TrainingCourse, on_delete=models.CASCADE, related_name="sessions")
+    day = models.DateField(_("ngày"))
+    title = models.CharField(_("nội dung buổi học"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("buổi học")
+        verbose_name_plural = _("buổi học")
+        ordering = ["course", "day", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course} – {self.day:%d/%m/%Y}"
+
+
+class EnrollmentQuerySet(ScopedQuerySet):
+    enterprise_field = "enterprise_id"
+    # Enterprise users enrol their own staff (the services decide what they may change).
+    enterprise_may_change = True
+
+    def active(self) -> "EnrollmentQuerySet":
+        return self.exclude(state=EnrollmentState.WITHDRAWN)
+
+
+class Enrollment(NormalizedTextMixin, models.Model):
+    """A person enrolled in a course, usually for an enterprise."""
+
+    course = models.ForeignKey(
+        TrainingCourse,
+        verbose_name=_("khóa học"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("doanh nghiệp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    position = models.CharField(_("chức vụ"), max_length=100, blank=True)
+    phone = CodeField(_("điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    #: The same person: folded name and the phone's digits (set by the services).
+    person_key = models.CharField(max_length=200, editable=False)
+    state = models.CharField(
+        _("tình trạng"),
+        max_length=20,
+        choices=EnrollmentState.choices,
+        default=EnrollmentState.ENROLLED,
+    )
+    completion_number = CodeField(_("số chứng nhận hoàn thành"), max_length=50, blank=True)
+    completed_on = models.DateField(_("hoàn thành ngày"), null=True, blank=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("đăng ký lúc"), auto_now_add=True)
+    version = models.PositiveIntegerField(editable=False, default=1)
+
+    history = HistoricalRecords()
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("học viên")
+        verbose_name_plural = _("học viên")
+        ordering = ["course", "full_name", "pk"]
+        indexes = [models.Index(fields=["enterprise", "course"], name="enrollment_enterprise_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "person_key"],
+                condition=~Q(state="withdrawn"),
+                name="enrollment_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["course", "completion_number"],
+                condition=~Q(completion_number=""),
+                name="enrollment_completion_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} – {self.course}"
+
+
+class Attendance(models.Model):
+    """Whether an enrolled person attended a session."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(CourseSession, on_delete=models.CASCADE, related_name="attendances")
+    present = models.BooleanField(_("có mặt"), default=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("ghi lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("điểm danh")
+        verbose_name_plural = _("điểm danh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "session"], name="attendance_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.session.day:%d/%m/%Y}"
