@@ -2,13 +2,23 @@
 
 - ``training``: courses, sessions, enrolments and attendance;
 - ``support``: the expert team and the support given to enterprises, by funding source;
-- ``plans``: yearly plans and period targets per indicator, and values entered by hand.
+- ``plans``: yearly plans and period targets per indicator, and values entered by hand;
+- ``reports``: the yearly report's words and builds, a leader's approval, dashboard summaries.
 
 The indicators themselves are definitions in code (``programs/indicators``), computed by the
 database from these records and those of ``enterprises`` and ``standards``.
 """
 
 from .plans import AnnualPlan, ManualIndicatorValue, StaffOnlyQuerySet, Target
+from .reports import (
+    ApprovalState,
+    IndicatorSummary,
+    ReportNarrative,
+    ReportRun,
+    ReportRunQuerySet,
+    SummaryState,
+    YearApproval,
+)
 from .support import (
     Expert,
     ExpertQuerySet,
@@ -27,18 +37,25 @@ from .training import (
 
 __all__ = [
     "AnnualPlan",
+    "ApprovalState",
     "Attendance",
     "CourseSession",
     "Enrollment",
     "EnrollmentQuerySet",
     "Expert",
     "ExpertQuerySet",
+    "IndicatorSummary",
     "ManualIndicatorValue",
+    "ReportNarrative",
+    "ReportRun",
+    "ReportRunQuerySet",
     "StaffOnlyQuerySet",
+    "SummaryState",
     "SupportActivity",
     "SupportActivityQuerySet",
     "SupportFunding",
     "Target",
     "TrainingCourse",
     "TrainingCourseQuerySet",
+    "YearApproval",
 ]
