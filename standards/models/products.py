@@ -53,7 +53,8 @@ class BarcodeRegistrationQuerySet(ScopedQuerySet):
 
     def fee_overdue_on(self, day: datetime.date) -> "BarcodeRegistrationQuerySet":
         """Not revoked on ``day``, registered by the due date of the year whose fee is due
-        (``fee_year_due_on``), and that year's fee not recorded: the rule of ``status_on``."""
+        (``fee_year_due_on``), and no fee recorded for that year or a later one: the rule of
+        ``status_on``."""
         return self.active().with_status_on(day).filter(status_on=BarcodeStatus.FEE_OVERDUE)
 
     def with_status_on(
@@ -62,7 +63,7 @@ class BarcodeRegistrationQuerySet(ScopedQuerySet):
         """Annotate each registration's status on ``day`` (a ``BarcodeStatus`` value),
         computed by the database with the rules of ``BarcodeRegistration.status_on``."""
         year = fee_year_due_on(day)
-        paid = BarcodeFee.objects.filter(registration=OuterRef("pk"), year=year)
+        paid = BarcodeFee.objects.filter(registration=OuterRef("pk"), year__gte=year)
         return self.annotate(
             **{
                 name: Case(
@@ -134,7 +135,8 @@ class BarcodeRegistration(NormalizedTextMixin, models.Model):
     def status_on(self, day: datetime.date, *, fee_paid: bool | None = None) -> BarcodeStatus:
         """The status on ``day``: revoked from ``revoked_on``; "fee overdue" while the fee of
         the year due (``fee_year_due_on``: this year's after 30 June, else last year's) is
-        unpaid, for a prefix registered by that year's due date; active otherwise.
+        unpaid, for a prefix registered by that year's due date; active otherwise. A fee
+        recorded for a later year counts too (nobody is let pay a year ahead of arrears).
 
         ``fee_paid`` says whether that year's fee is paid; None reads it from ``fees`` (use
         ``prefetch_related("fees")`` for a list).
@@ -143,7 +145,7 @@ class BarcodeRegistration(NormalizedTextMixin, models.Model):
             return BarcodeStatus.REVOKED
         year = fee_year_due_on(day)
         if fee_paid is None:
-            fee_paid = any(fee.year == year for fee in self.fees.all())
+            fee_paid = any(fee.year >= year for fee in self.fees.all())
         if self.registered_on <= datetime.date(year, *FEE_DUE) and not fee_paid:
             return BarcodeStatus.FEE_OVERDUE
         return BarcodeStatus.ACTIVE
