@@ -750,7 +750,7 @@ EXPORT_COLUMNS = (
     Column(gettext_lazy("Ngày nộp phí năm đó"), ColumnKind.DATE),
     Column(gettext_lazy("Số tiền (đồng)"), ColumnKind.NUMBER),
     Column(gettext_lazy("Đã khai báo trên Cổng quốc gia")),
-    Column(gettext_lazy("Thu hồi ngày"), ColumnKind.DATE),
+    Column(gettext_lazy("Ngày thu hồi"), ColumnKind.DATE),
     Column(gettext_lazy("Tình trạng"), width=22),
     Column(gettext_lazy("Đã lưu trữ")),
 )
