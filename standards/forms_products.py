@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.forms import EMPTY_CHOICE, VersionedForm, VietnameseDateInput
 from laichau_nsc.files import named_for_storage, validate_document
-from laichau_nsc.forms import PortalForm, PortalModelForm
+from laichau_nsc.forms import CodeField, PortalForm, PortalModelForm
 
+from . import gs1
 from . import services_products as services
 from .models import BarcodeRegistration, LocationNumber, Product
 
@@ -39,6 +40,20 @@ class ProductImageField(forms.FileField):
                 )
             upload = named_for_storage(upload, kind, "san-pham")
         return upload
+
+
+class GS1NumberField(CodeField):
+    """A GTIN, GLN or company prefix as people type it: digits in groups separated by spaces,
+    dots or hyphens (longer than the stored number), full-width digits. The cleaned value is
+    the bare digits; the services check them (``standards.gs1``)."""
+
+    def __init__(self, **kwargs):
+        kwargs["max_length"] = 40
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value):
+        return gs1.compact(super().clean(value))
 
 
 class AmountField(forms.CharField):
@@ -70,10 +85,8 @@ class ProductForm(VersionedForm):
     class Meta:
         model = Product
         fields = services.OFFICER_PRODUCT_FIELDS
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "gtin": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"gtin": GS1NumberField}
         help_texts = {
             "gtin": _(
                 "GTIN-13 (bắt đầu bằng mã doanh nghiệp GS1 của doanh nghiệp) hoặc GTIN-8; có "
@@ -109,6 +122,9 @@ class ProductForm(VersionedForm):
             BarcodeRegistration.objects.filter(offered) if owner else field.queryset.none()
         )
         field.empty_label = _("— Không chọn (GTIN-13 tự xác định) —")
+        if len(self.instance.gtin or "") != 8 and not self.is_bound:
+            # A GTIN-13 finds its prefix: showing it chosen would pin it when the GTIN changes.
+            self.initial["barcode_registration"] = None
         if "ocop_stars" in self.fields:
             self.fields["ocop_stars"].widget = forms.Select(
                 choices=[("", EMPTY_CHOICE), *[(n, f"{n} ★") for n in range(5, 0, -1)]]
@@ -138,8 +154,8 @@ class BarcodeRegistrationForm(VersionedForm):
             "registered_on": VietnameseDateInput(),
             "revoked_on": VietnameseDateInput(),
             "note": forms.Textarea(attrs={"rows": 2}),
-            "prefix": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
+        field_classes = {"prefix": GS1NumberField}
         help_texts = {
             "prefix": _("893 và 4 đến 7 chữ số tiếp theo, như trên giấy chứng nhận."),
             "revoked_on": _("Để trống nếu mã vẫn đang được sử dụng."),
@@ -176,7 +192,7 @@ class LocationForm(PortalModelForm):
     class Meta:
         model = LocationNumber
         fields = services.LOCATION_FIELDS
-        widgets = {"gln": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})}
+        field_classes = {"gln": GS1NumberField}
         help_texts = {"gln": _("13 chữ số, bắt đầu bằng mã doanh nghiệp GS1, có số kiểm tra.")}
 
     def _post_clean(self) -> None:

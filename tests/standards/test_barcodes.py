@@ -402,9 +402,11 @@ def test_officer_forms_show_the_services_refusal(officer, enterprise_a):
     response = client_for(officer).post(url, {"prefix": "89360915", "registered_on": "10/05/2019"})
     assert response.status_code == 200
     assert "chồng lên mã 8936091" in response.text
-    response = client_for(officer).post(url, {"prefix": "8936099", "registered_on": "10/05/2019"})
+    response = client_for(officer).post(
+        url, {"prefix": "893 6099 123", "registered_on": "10/05/2019"}
+    )
     assert response.status_code == 302
-    assert BarcodeRegistration.objects.filter(enterprise=enterprise_a).count() == 1
+    assert BarcodeRegistration.objects.get(enterprise=enterprise_a).prefix == "8936099123"
 
 
 def test_two_officers_editing_one_prefix(officer):

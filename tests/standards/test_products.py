@@ -562,3 +562,25 @@ def test_leader_reads_but_sees_no_change_buttons(leader, enterprise_b):
     page = client_for(leader).get(product.get_absolute_url()).text
     assert reverse("standards:product_update", args=[product.pk]) not in page
     assert reverse("standards:product_archive", args=[product.pk]) not in page
+
+
+def test_changing_a_gtin13_to_another_own_prefix_through_the_form(ent_a, enterprise_a, prefix_a):
+    other_own = BarcodeRegistrationFactory(enterprise=enterprise_a, prefix="8936099")
+    product = services.product_create(enterprise=enterprise_a, data=data(gtin=ONG_THO), user=ent_a)
+    url = reverse("standards:product_update", args=[product.pk])
+    form = client_for(ent_a).get(url).context["form"]
+    assert form["barcode_registration"].value() is None  # not pinned to the current prefix
+    posted = {**data(gtin=gtin13("8936099", 4)), "barcode_registration": "", "version": 1}
+    assert client_for(ent_a).post(url, posted).status_code == 302
+    product.refresh_from_db()
+    assert product.barcode_registration == other_own
+
+
+def test_the_form_takes_a_gtin_typed_in_groups(ent_a, enterprise_a, prefix_a):
+    url = reverse("standards:product_create", args=[enterprise_a.pk])
+    response = client_for(ent_a).post(url, data(gtin="８９３ ４６７３ ５７７０３ ８"))
+    assert response.status_code == 302
+    assert Product.objects.get().gtin == ONG_THO
+    response = client_for(ent_a).post(url, data(name="Khác", gtin="893 4673 57703 9"))
+    assert response.status_code == 200
+    assert "chữ số cuối phải là 8" in response.text
