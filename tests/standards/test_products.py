@@ -584,3 +584,13 @@ def test_the_form_takes_a_gtin_typed_in_groups(ent_a, enterprise_a, prefix_a):
     response = client_for(ent_a).post(url, data(name="Khác", gtin="893 4673 57703 9"))
     assert response.status_code == 200
     assert "chữ số cuối phải là 8" in response.text
+
+
+def test_names_sort_in_vietnamese_order(officer):
+    for name in ("Đường phèn", "Chè xanh", "Ẩm thực", "Dưa"):
+        ProductFactory(name=name)
+    rows = client_for(officer).get(LIST).context["table"].page.object_list
+    # Byte order would put "Ẩm thực" last and "Đường" after "Dưa" only by accident.
+    assert [row.record.name for row in rows] == ["Ẩm thực", "Chè xanh", "Dưa", "Đường phèn"]
+    rows = client_for(officer).get(LIST, {"sort": "-name"}).context["table"].page.object_list
+    assert [row.record.name for row in rows][0] == "Đường phèn"
