@@ -486,3 +486,39 @@ def test_enterprise_page_shows_products_and_prefixes_with_a_flat_query_count(off
     assert "1 / 100.000" in text
     assert "Quá hạn nộp phí duy trì" in text
     assert "Xem tất cả 20 sản phẩm" not in text  # 20 fit in the section
+
+
+def test_archive_and_restore_refusals(officer, leader, enterprise_a):
+    registration = BarcodeRegistrationFactory(enterprise=enterprise_a)
+    with pytest.raises(PermissionDenied):
+        services.barcode_registration_set_archived(
+            registration_id=registration.pk, archived=True, user=leader
+        )
+    with pytest.raises(ValidationError) as caught:
+        services.barcode_registration_update(
+            registration_id=registration.pk, data={"is_archived": True}, version=1, user=officer
+        )
+    assert "is_archived" in messages_of(caught)
+    services.barcode_registration_set_archived(
+        registration_id=registration.pk, archived=True, user=officer
+    )
+    enterprise_a.is_archived = True
+    enterprise_a.save()
+    with pytest.raises(ValidationError):
+        services.barcode_registration_set_archived(
+            registration_id=registration.pk, archived=False, user=officer
+        )
+    registration.refresh_from_db()
+    assert registration.is_archived
+
+
+def test_a_gln_is_checked_again_when_corrected(officer):
+    location = LocationNumberFactory(registration=BarcodeRegistrationFactory(prefix="8936091"))
+    with pytest.raises(ValidationError) as caught:
+        services.location_update(
+            location_id=location.pk, data={"gln": gtin13("8936098", 1)}, user=officer
+        )
+    assert "không bắt đầu bằng mã doanh nghiệp 8936091" in messages_of(caught)
+    services.location_update(location_id=location.pk, data={"name": "Kho mới"}, user=officer)
+    location.refresh_from_db()
+    assert location.name == "Kho mới"

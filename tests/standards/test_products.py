@@ -593,4 +593,16 @@ def test_names_sort_in_vietnamese_order(officer):
     # Byte order would put "Ẩm thực" last and "Đường" after "Dưa" only by accident.
     assert [row.record.name for row in rows] == ["Ẩm thực", "Chè xanh", "Dưa", "Đường phèn"]
     rows = client_for(officer).get(LIST, {"sort": "-name"}).context["table"].page.object_list
-    assert [row.record.name for row in rows][0] == "Đường phèn"
+    assert [row.record.name for row in rows] == ["Đường phèn", "Dưa", "Chè xanh", "Ẩm thực"]
+
+
+def test_an_archived_enterprise_gets_no_new_or_restored_products(ent_a, officer, enterprise_a):
+    product = ProductFactory(enterprise=enterprise_a, is_archived=True)
+    enterprise_a.is_archived = True
+    enterprise_a.save()
+    with pytest.raises(ValidationError) as caught:
+        services.product_create(enterprise=enterprise_a, data=data(), user=officer)
+    assert "đã lưu trữ" in messages_of(caught)
+    with pytest.raises(ValidationError):
+        services.product_set_archived(product_id=product.pk, archived=False, user=officer)
+    assert Product.objects.get().is_archived
