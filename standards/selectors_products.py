@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from enterprises.models import Enterprise
+from laichau_nsc.collation import VietnameseCollate
 
 from .choices import BarcodeStatus
 from .filters_products import BarcodeRegistrationFilterSet
@@ -139,7 +140,8 @@ def registration_detail(*, registration: BarcodeRegistration, user) -> dict[str,
         "gtin_used": with_usage(BarcodeRegistration.objects.filter(pk=registration.pk))
         .values_list("gtin_used", flat=True)
         .get(),
-        "fees": list(registration.fees.order_by("-year")),
+        # Prefetched by the page (status_on reads them too): no second query.
+        "fees": sorted(registration.fees.all(), key=lambda fee: -fee.year),
         "locations": list(registration.locations.order_by("is_archived", "gln")),
         **_first(products, "products"),
     }
@@ -177,7 +179,7 @@ def enterprise_products(*, enterprise: Enterprise, user) -> dict[str, Any]:
     products = (
         Product.objects.for_user(user)
         .filter(enterprise=enterprise, is_archived=False)
-        .order_by("name", "pk")
+        .order_by(VietnameseCollate("name"), "pk")
     )
     registrations = with_usage(
         BarcodeRegistration.objects.for_user(user)
