@@ -38,7 +38,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,6 +98,20 @@ BARCODE_FIELDS = (
 LOCATION_FIELDS = ("gln", "name", "address")
 #: Product images: the content types of ``validate_document`` that are pictures.
 IMAGE_TYPES = ("image/jpeg", "image/png")
+
+
+def _save_unique(obj, field: str) -> None:
+    """Save; a unique number taken by a concurrent request in the meantime (the checks before
+    ran on what was committed then) is a refusal, not a server error."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        message = _(
+            "Mã %(number)s vừa được ghi nhận cho hồ sơ khác; vui lòng tải lại trang và kiểm "
+            "tra lại."
+        )
+        raise ValidationError({field: message % {"number": getattr(obj, field)}}) from None
 
 
 def _errors(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -187,7 +201,7 @@ def barcode_registration_create(
     _validate_registration(registration)
     registration.full_clean()
     _as_user(registration, user)
-    registration.save()
+    _save_unique(registration, "prefix")
     return registration
 
 
@@ -364,7 +378,7 @@ def location_create(*, registration_id: int, data: dict[str, Any], user) -> Loca
     _validate_location(location, registration, officer=True)
     location.full_clean()
     _as_user(location, user)
-    location.save()
+    _save_unique(location, "gln")
     return location
 
 
@@ -668,7 +682,7 @@ def product_create(*, enterprise: Enterprise, data: dict[str, Any], user, image=
     try:
         _store_image(product, image)
         _as_user(product, user)
-        product.save()
+        _save_unique(product, "gtin")
     except BaseException:
         discard_on_error(product.image)
         raise
@@ -709,7 +723,7 @@ def product_update(
             _remove_image(product)
         product.version += 1
         _as_user(product, user)
-        product.save()
+        _save_unique(product, "gtin")
     except BaseException:
         if image is not None:
             discard_on_error(product.image)

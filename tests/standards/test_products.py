@@ -606,3 +606,16 @@ def test_an_archived_enterprise_gets_no_new_or_restored_products(ent_a, officer,
     with pytest.raises(ValidationError):
         services.product_set_archived(product_id=product.pk, archived=False, user=officer)
     assert Product.objects.get().is_archived
+
+
+def test_a_gtin_taken_meanwhile_is_a_refusal_not_a_server_error(
+    monkeypatch, ent_a, enterprise_a, prefix_a
+):
+    ProductFactory(enterprise=enterprise_a, gtin=ONG_THO, barcode_registration=prefix_a)
+    # As if another request had saved it between this one's check and its save.
+    monkeypatch.setattr(services, "_check_duplicate_gtin", lambda *args, **kwargs: None)
+    monkeypatch.setattr(Product, "validate_constraints", lambda *args, **kwargs: None)
+    with pytest.raises(ValidationError) as caught:
+        services.product_create(enterprise=enterprise_a, data=data(gtin=ONG_THO), user=ent_a)
+    assert "vừa được ghi nhận cho hồ sơ khác" in messages_of(caught)
+    assert Product.objects.count() == 1
