@@ -78,8 +78,10 @@ class EnterpriseDetailView(ScopedMixin, DetailView):
             context["sector_counterparts"] = catalogues.sectors().counterparts(sector.pk)
             context["current_sector_version"] = ClassificationVersion(CURRENT_SECTOR_VERSION).label
         from standards.selectors import enterprise_records  # standards builds on enterprises
+        from standards.selectors_products import enterprise_products
 
         context.update(enterprise_records(enterprise=enterprise, user=self.request.user))
+        context.update(enterprise_products(enterprise=enterprise, user=self.request.user))
         if is_officer(self.request.user):
             context["memberships"] = (
                 Membership.objects.for_user(self.request.user)

@@ -15,6 +15,7 @@ from laichau_nsc.admin import JobAdmin, PortalModelAdmin, PortalTabularInline
 
 from .models import (
     Adoption,
+    BarcodeExportJob,
     BarcodeFee,
     BarcodeRegistration,
     Certificate,
@@ -190,6 +191,14 @@ class CertificateExportJobAdmin(JobAdmin):
 
 
 # --- Products, barcodes, declarations (issue 8) -------------------------------------------------
+
+
+@admin.register(BarcodeExportJob)
+class BarcodeExportJobAdmin(JobAdmin):
+    """Exports of the barcode list, read-only like every job row."""
+
+    list_display = ("pk", "user", "format", "state", "attempts", "row_count", "created_at")
+    list_filter = ("state", "format")
 
 
 class BarcodeFeeInline(PortalTabularInline):

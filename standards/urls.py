@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import adoptions, certificates
+from .views import adoptions, barcodes, certificates, products
 
 app_name = "standards"
 
@@ -103,5 +103,86 @@ urlpatterns = [
         "ap-dung/<int:pk>/khoi-phuc/",
         AdoptionDecision.as_view(decision="restore"),
         name="adoption_restore",
+    ),
+    # Products (issue 8): registered by officers and by the enterprise's own users.
+    path("san-pham/", products.ProductListView.as_view(), name="product_list"),
+    path(
+        "doanh-nghiep/<int:enterprise_pk>/san-pham/them/",
+        products.ProductCreateView.as_view(),
+        name="product_create",
+    ),
+    path("san-pham/<int:pk>/", products.ProductDetailView.as_view(), name="product_detail"),
+    path("san-pham/<int:pk>/sua/", products.ProductUpdateView.as_view(), name="product_update"),
+    path(
+        "san-pham/<int:pk>/luu-tru/",
+        products.ProductDecisionView.as_view(decision="archive"),
+        name="product_archive",
+    ),
+    path(
+        "san-pham/<int:pk>/khoi-phuc/",
+        products.ProductDecisionView.as_view(decision="restore"),
+        name="product_restore",
+    ),
+    path("san-pham/<int:pk>/anh/", products.ProductImageView.as_view(), name="product_image"),
+    # Barcode registrations (GS1 company prefixes), their fees and GLNs (issue 8).
+    path("ma-so-ma-vach/", barcodes.BarcodeListView.as_view(), name="barcode_list"),
+    path(
+        "doanh-nghiep/<int:enterprise_pk>/ma-so-ma-vach/them/",
+        barcodes.BarcodeCreateView.as_view(),
+        name="barcode_create",
+    ),
+    path("ma-so-ma-vach/<int:pk>/", barcodes.BarcodeDetailView.as_view(), name="barcode_detail"),
+    path(
+        "ma-so-ma-vach/<int:pk>/sua/", barcodes.BarcodeUpdateView.as_view(), name="barcode_update"
+    ),
+    path(
+        "ma-so-ma-vach/<int:pk>/luu-tru/",
+        barcodes.BarcodeDecisionView.as_view(decision="archive"),
+        name="barcode_archive",
+    ),
+    path(
+        "ma-so-ma-vach/<int:pk>/khoi-phuc/",
+        barcodes.BarcodeDecisionView.as_view(decision="restore"),
+        name="barcode_restore",
+    ),
+    path(
+        "ma-so-ma-vach/<int:pk>/phi/",
+        barcodes.BarcodeFeeCreateView.as_view(),
+        name="barcode_fee_create",
+    ),
+    path(
+        "ma-so-ma-vach/<int:pk>/gln/them/",
+        barcodes.LocationCreateView.as_view(),
+        name="location_create",
+    ),
+    path(
+        "ma-so-ma-vach/gln/<int:pk>/sua/",
+        barcodes.LocationUpdateView.as_view(),
+        name="location_update",
+    ),
+    path(
+        "ma-so-ma-vach/gln/<int:pk>/luu-tru/",
+        barcodes.LocationDecisionView.as_view(archive=True),
+        name="location_archive",
+    ),
+    path(
+        "ma-so-ma-vach/gln/<int:pk>/khoi-phuc/",
+        barcodes.LocationDecisionView.as_view(archive=False),
+        name="location_restore",
+    ),
+    path(
+        "ma-so-ma-vach/xuat/",
+        barcodes.BarcodeExportCreateView.as_view(),
+        name="barcode_export_create",
+    ),
+    path(
+        "ma-so-ma-vach/xuat/<uuid:pk>/",
+        barcodes.BarcodeExportDetailView.as_view(),
+        name="barcode_export_detail",
+    ),
+    path(
+        "ma-so-ma-vach/xuat/<uuid:pk>/tai-ve/",
+        barcodes.BarcodeExportDownloadView.as_view(),
+        name="barcode_export_download",
     ),
 ]

@@ -9,10 +9,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from enterprises import services
+from laichau_nsc import jobs
 from standards import services as standards_services
+from standards import services_products as products_services
+from standards.models import BarcodeExportJob
 from tests.enterprises.factories import MembershipFactory
 from tests.factories import UserFactory
 from tests.standards.factories import (
@@ -22,7 +26,12 @@ from tests.standards.factories import (
     StandardFactory,
     ToolFactory,
 )
-from tests.test_files import pdf_bytes, upload
+from tests.standards.factories_products import (
+    BarcodeRegistrationFactory,
+    LocationNumberFactory,
+    ProductFactory,
+)
+from tests.test_files import pdf_bytes, png_bytes, upload
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the login page
 
@@ -91,6 +100,33 @@ def standard_pk(world: World) -> dict:
 
 def body_pk(world: World) -> dict:
     return {"pk": CertificationBodyFactory().pk}
+
+
+# Products and barcodes (issue 8): objects of enterprise B made on demand, so the World (shared
+# with other rows) needs no new field.
+def product_pk(world: World) -> dict:
+    """An unpublished product of B with an image: the image is not public."""
+    product = ProductFactory(enterprise=world.enterprise_b, gtin_item=7)
+    product.image.save("anh.png", ContentFile(png_bytes()))
+    return {"pk": product.pk}
+
+
+def barcode_pk(world: World) -> dict:
+    return {"pk": BarcodeRegistrationFactory(enterprise=world.enterprise_b).pk}
+
+
+def location_pk(world: World) -> dict:
+    registration = BarcodeRegistrationFactory(enterprise=world.enterprise_b)
+    return {"pk": LocationNumberFactory(registration=registration).pk}
+
+
+def barcode_export_pk(world: World) -> dict:
+    """A finished export of the officer who asked for it."""
+    job = products_services.barcode_export_create(
+        user=world.officer_export.user, fmt="csv", params={}
+    )
+    jobs.execute(BarcodeExportJob.label(), job.pk, heartbeat=False)
+    return {"pk": job.pk}
 
 
 EXPECTATIONS: dict[str, Row] = {
@@ -167,6 +203,35 @@ EXPECTATIONS: dict[str, Row] = {
     "standards:adoption_return": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=proposed_adoption_pk),
     "standards:adoption_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=adoption_pk),
     "standards:adoption_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=adoption_pk),
+    # Products: enterprise users register and manage their own (the user of A gets a 404 for
+    # B's), officers all, leaders read. An unpublished product's image: a 404 for anyone who
+    # may not see the product, also anonymous visitors (no login page that reveals it).
+    "standards:product_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "standards:product_create": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=b_enterprise_pk),
+    "standards:product_detail": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=product_pk),
+    "standards:product_update": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=product_pk),
+    "standards:product_archive": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=product_pk),
+    "standards:product_restore": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=product_pk),
+    "standards:product_image": Row(404, 200, 200, 404, 200, kwargs=product_pk),
+    # Barcode registrations: officers record, leaders read, the enterprise sees its own.
+    "standards:barcode_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "standards:barcode_create": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=b_enterprise_pk),
+    "standards:barcode_detail": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=barcode_pk),
+    "standards:barcode_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=barcode_pk),
+    "standards:barcode_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=barcode_pk),
+    "standards:barcode_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=barcode_pk),
+    "standards:barcode_fee_create": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=barcode_pk),
+    "standards:location_create": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=barcode_pk),
+    "standards:location_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=location_pk),
+    "standards:location_archive": Row(ANON_LOGIN, 405, 403, 403, 403, kwargs=location_pk),
+    "standards:location_restore": Row(ANON_LOGIN, 405, 403, 403, 403, kwargs=location_pk),
+    "standards:barcode_export_create": Row(ANON_LOGIN, 405, 405, 403, 403),  # POST only
+    "standards:barcode_export_detail": Row(
+        ANON_LOGIN, 200, 404, 403, 403, kwargs=barcode_export_pk
+    ),
+    "standards:barcode_export_download": Row(
+        ANON_LOGIN, 200, 404, 403, 403, kwargs=barcode_export_pk
+    ),
     # The catalogue: every signed-in role reads it, officers change it (nothing is deleted).
     "catalogue:standard_list": Row(ANON_LOGIN, 200, 200, 200, 200),
     "catalogue:standard_create": Row(ANON_LOGIN, 200, 403, 403, 403),

@@ -29,6 +29,8 @@ from .declarations import (
     DeclarationStep,
 )
 from .products import (
+    BarcodeExportJob,
+    BarcodeExportJobQuerySet,
     BarcodeFee,
     BarcodeRegistration,
     BarcodeRegistrationQuerySet,
@@ -38,11 +40,15 @@ from .products import (
     TraceabilityRecord,
     TraceabilityRecordQuerySet,
     TraceabilityStage,
+    barcode_export_folder,
+    fee_year_due_on,
 )
 
 __all__ = [
     "Adoption",
     "AdoptionQuerySet",
+    "BarcodeExportJob",
+    "BarcodeExportJobQuerySet",
     "BarcodeFee",
     "BarcodeRegistration",
     "BarcodeRegistrationQuerySet",
@@ -69,6 +75,8 @@ __all__ = [
     "TraceabilityRecord",
     "TraceabilityRecordQuerySet",
     "TraceabilityStage",
+    "barcode_export_folder",
     "certificate_export_folder",
     "certificate_export_upload_to",
+    "fee_year_due_on",
 ]

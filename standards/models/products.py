@@ -9,17 +9,23 @@ was issued under.
 
 import datetime
 import secrets
+import uuid
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from enterprises.choices import ExportFormat
 from laichau_nsc.files import private_upload_to
-from laichau_nsc.models import CodeField, NormalizedTextMixin
+from laichau_nsc.models import OPEN_STATES, CodeField, JobModel, NormalizedTextMixin
 from laichau_nsc.querysets import ScopedQuerySet
+from laichau_nsc.text import fold
 
+from .. import gs1
 from ..choices import BarcodeStatus, ProductCategory
 
 #: The yearly barcode fee is due by this day (month, day) of each year.
@@ -32,6 +38,13 @@ def new_public_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
+def fee_year_due_on(day: datetime.date) -> int:
+    """The year whose fee must have been paid by ``day``: this year's once its 30 June has
+    passed, else last year's (a fee unpaid at 30 June stays overdue until it is paid, also in
+    the first half of the next year)."""
+    return day.year if day > datetime.date(day.year, *FEE_DUE) else day.year - 1
+
+
 class BarcodeRegistrationQuerySet(ScopedQuerySet):
     enterprise_field = "enterprise_id"
 
@@ -39,16 +52,30 @@ class BarcodeRegistrationQuerySet(ScopedQuerySet):
         return self.filter(is_archived=False, enterprise__is_archived=False)
 
     def fee_overdue_on(self, day: datetime.date) -> "BarcodeRegistrationQuerySet":
-        """Not revoked, registered before this year's due date, and this year's fee unpaid
-        after 30 June."""
-        due = datetime.date(day.year, *FEE_DUE)
-        if day <= due:
-            return self.none()
-        paid = BarcodeFee.objects.filter(registration=OuterRef("pk"), year=day.year)
-        return (
-            self.active()
-            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day), registered_on__lte=due)
-            .exclude(Exists(paid))
+        """Not revoked on ``day``, registered by the due date of the year whose fee is due
+        (``fee_year_due_on``), and no fee recorded for that year or a later one: the rule of
+        ``status_on``."""
+        return self.active().with_status_on(day).filter(status_on=BarcodeStatus.FEE_OVERDUE)
+
+    def with_status_on(
+        self, day: datetime.date, name: str = "status_on"
+    ) -> "BarcodeRegistrationQuerySet":
+        """Annotate each registration's status on ``day`` (a ``BarcodeStatus`` value),
+        computed by the database with the rules of ``BarcodeRegistration.status_on``."""
+        year = fee_year_due_on(day)
+        paid = BarcodeFee.objects.filter(registration=OuterRef("pk"), year__gte=year)
+        return self.annotate(
+            **{
+                name: Case(
+                    When(revoked_on__lte=day, then=Value(BarcodeStatus.REVOKED.value)),
+                    When(
+                        Q(registered_on__lte=datetime.date(year, *FEE_DUE)) & ~Exists(paid),
+                        then=Value(BarcodeStatus.FEE_OVERDUE.value),
+                    ),
+                    default=Value(BarcodeStatus.ACTIVE.value),
+                    output_field=models.CharField(),
+                )
+            }
         )
 
 
@@ -85,16 +112,41 @@ class BarcodeRegistration(NormalizedTextMixin, models.Model):
     def __str__(self) -> str:
         return self.prefix
 
+    def get_absolute_url(self) -> str:
+        return reverse("standards:barcode_detail", args=[self.pk])
+
     @property
     def capacity(self) -> int:
         """How many GTIN-13 item numbers the prefix can hold."""
-        return 10 ** (12 - len(self.prefix))
+        return gs1.capacity(self.prefix)
 
-    def status_on(self, day: datetime.date, *, fee_paid: bool) -> BarcodeStatus:
+    def clean(self) -> None:
+        super().clean()
+        if self.prefix:
+            try:
+                self.prefix = gs1.validate_prefix(self.prefix)
+            except ValidationError as error:
+                raise ValidationError({"prefix": error.messages}) from None
+        if self.revoked_on and self.registered_on and self.revoked_on < self.registered_on:
+            raise ValidationError(
+                {"revoked_on": _("Ngày thu hồi không thể trước ngày cấp mã.")}, code="revoked_on"
+            )
+
+    def status_on(self, day: datetime.date, *, fee_paid: bool | None = None) -> BarcodeStatus:
+        """The status on ``day``: revoked from ``revoked_on``; "fee overdue" while the fee of
+        the year due (``fee_year_due_on``: this year's after 30 June, else last year's) is
+        unpaid, for a prefix registered by that year's due date; active otherwise. A fee
+        recorded for a later year counts too (nobody is let pay a year ahead of arrears).
+
+        ``fee_paid`` says whether that year's fee is paid; None reads it from ``fees`` (use
+        ``prefetch_related("fees")`` for a list).
+        """
         if self.revoked_on is not None and self.revoked_on <= day:
             return BarcodeStatus.REVOKED
-        due = datetime.date(day.year, *FEE_DUE)
-        if day > due and self.registered_on <= due and not fee_paid:
+        year = fee_year_due_on(day)
+        if fee_paid is None:
+            fee_paid = any(fee.year >= year for fee in self.fees.all())
+        if self.registered_on <= datetime.date(year, *FEE_DUE) and not fee_paid:
             return BarcodeStatus.FEE_OVERDUE
         return BarcodeStatus.ACTIVE
 
@@ -145,6 +197,14 @@ class LocationNumber(NormalizedTextMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.gln} – {self.name}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.gln:
+            try:
+                self.gln = gs1.validate_gln(self.gln)
+            except ValidationError as error:
+                raise ValidationError({"gln": error.messages}) from None
+
 
 class ProductQuerySet(ScopedQuerySet):
     enterprise_field = "enterprise_id"
@@ -157,6 +217,22 @@ class ProductQuerySet(ScopedQuerySet):
     def published(self) -> "ProductQuerySet":
         """What the public may see: published, not archived, of an enterprise not archived."""
         return self.active().filter(is_published=True)
+
+    def search(self, text: str) -> "ProductQuerySet":
+        """Products whose name or GTIN, or whose enterprise (name, tax code…), contains the
+        phrase, ignoring case and diacritics."""
+        from enterprises.models import Enterprise  # enterprises is the app standards builds on
+
+        folded = fold(text)
+        if not folded:
+            return self
+        digits = gs1.compact(text)
+        makers = Enterprise.objects.search(text).values("pk")
+        return self.filter(
+            Q(search_text__contains=folded)
+            | Q(enterprise__in=makers)
+            | (Q(gtin__startswith=digits) if digits.isdigit() else Q(pk__in=[]))
+        )
 
 
 class Product(NormalizedTextMixin, models.Model):
@@ -198,8 +274,10 @@ class Product(NormalizedTextMixin, models.Model):
     version = models.PositiveIntegerField(editable=False, default=1)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    #: Name and GTIN folded (lower case, no diacritics) for the list's search.
+    search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords(excluded_fields=["image"])
+    history = HistoricalRecords(excluded_fields=["image", "search_text"])
     objects = ProductQuerySet.as_manager()
 
     class Meta:
@@ -220,11 +298,36 @@ class Product(NormalizedTextMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # Also here, not only in clean(): rows saved without validation (imports, factories)
+        # keep a GTIN that compares equal and a name that search finds.
+        self.gtin = gs1.compact(self.gtin)
+        self.search_text = fold(f"{self.name} {self.gtin}")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("standards:product_detail", args=[self.pk])
 
     def get_public_url(self) -> str:
         return reverse("public:product_page", args=[self.public_code])
+
+    def get_image_url(self) -> str:
+        """The image through ``standards:product_image`` (public once the product is
+        published); the stored name is random and changes with every new image, so it makes the
+        URL change too and a cached copy is never stale."""
+        if not self.image:
+            return ""
+        version = self.image.name.rsplit("/", 1)[-1].split(".", 1)[0][:12]
+        return f"{reverse('standards:product_image', args=[self.pk])}?v={version}"
+
+    def clean(self) -> None:
+        """The GTIN's form and check digit (cross-checks with prefixes: the services)."""
+        super().clean()
+        if self.gtin:
+            try:
+                self.gtin = gs1.validate_gtin(self.gtin)
+            except ValidationError as error:
+                raise ValidationError({"gtin": error.messages}) from None
 
 
 class TraceabilityRecordQuerySet(ScopedQuerySet):
@@ -298,3 +401,93 @@ class TraceabilityStage(NormalizedTextMixin, models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+# --- Exports -----------------------------------------------------------------------------------
+
+
+class BarcodeExportJobQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view") -> "BarcodeExportJobQuerySet":
+        """An export belongs to the user who asked for it, and to nobody else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+def barcode_export_folder(job: "BarcodeExportJob") -> str:
+    return f"exports/barcodes/{job.created_at:%Y/%m}/{job.pk}"
+
+
+def barcode_export_upload_to(job: "BarcodeExportJob", filename: str) -> str:
+    # One folder per try: a run that lost its lease never overwrites the file that is kept.
+    return f"{barcode_export_folder(job)}/{job.attempts}/{filename}"
+
+
+class BarcodeExportJob(JobModel):
+    """An export of the barcode registrations list (company prefixes with their fees, usage and
+    status on the chosen date), built by the job runner like the certificate export;
+    ``params`` is the list's query."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="barcode_exports"
+    )
+    format = models.CharField(_("định dạng"), max_length=5, choices=ExportFormat.choices)
+    params = models.JSONField(_("điều kiện lọc"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    file = models.FileField(
+        _("tệp"), upload_to=barcode_export_upload_to, blank=True, max_length=200
+    )
+
+    handler = "standards.services_products.barcode_export_build"
+    dedupe_while_open = True
+    pending_notice = _(
+        "Đã lưu yêu cầu xuất dữ liệu. Hệ thống xử lý nền đang tạm gián đoạn; tệp sẽ được tạo "
+        "tự động khi hệ thống hoạt động trở lại."
+    )
+
+    objects = BarcodeExportJobQuerySet.as_manager()
+
+    class Meta(JobModel.Meta):
+        verbose_name = _("tệp xuất danh sách mã số mã vạch")
+        verbose_name_plural = _("tệp xuất danh sách mã số mã vạch")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["state", "run_after"],
+                condition=Q(state__in=OPEN_STATES),
+                name="barcode_export_open",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(state__in=["queued", "running"]) & ~Q(dedupe_key=""),
+                name="barcode_export_one_open_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.created_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("standards:barcode_export_detail", args=[self.pk])
+
+    def get_download_url(self) -> str:
+        return reverse("standards:barcode_export_download", args=[self.pk])
+
+    def discard(self, result: dict) -> None:
+        if result.get("file"):
+            self.file.storage.delete(result["file"])
+
+    def on_done(self, result: dict) -> None:
+        """Remove what earlier tries (whose workers died) left in the job's folder."""
+        storage, keep = self.file.storage, result.get("file")
+        top = barcode_export_folder(self)
+        if not storage.exists(top):
+            return
+        for attempt in storage.listdir(top)[0]:
+            for name in storage.listdir(f"{top}/{attempt}")[1]:
+                path = f"{top}/{attempt}/{name}"
+                if path != keep:
+                    storage.delete(path)
