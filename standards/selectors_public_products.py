@@ -237,7 +237,9 @@ def public_page(
     """The page of a published product (and of one of its published lots); None when the
     product is not published (any more) or the lot is not one of its published lots.
 
-    Six queries at most, whatever the number of lots, stages, declarations or certificates.
+    Five queries at most, whatever the number of lots, stages, declarations or certificates:
+    the product with its enterprise, the lot and its stages (a lot's page) or the newest lots
+    (the product's page), the declarations in force, the certificates valid today.
     """
     product = (
         Product.objects.published()
@@ -255,10 +257,15 @@ def public_page(
         if record is None:
             return None
         lot = _public_lot(record)
-    recent = list(
-        TraceabilityRecord.objects.filter(product=product, is_published=True)
-        .order_by("-produced_on", "-id")
-        .values_list("trace_code", "lot", "produced_on")[: RECENT_LOTS + 1]
+    # A lot's page shows that lot only; the product's page its newest lots (from an index).
+    recent = (
+        []
+        if lot is not None
+        else list(
+            TraceabilityRecord.objects.filter(product=product, is_published=True)
+            .order_by("-produced_on", "-id")
+            .values_list("trace_code", "lot", "produced_on")[: RECENT_LOTS + 1]
+        )
     )
     declarations = list(
         Declaration.objects.in_force_on(today)

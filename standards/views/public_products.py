@@ -5,11 +5,13 @@ them. What they show is decided by ``selectors_public_products``.
 A product on a shelf can be scanned by thousands of people in an hour; the officers' pages must
 not feel it:
 
-- **Cached.** The rendered page is kept in the cache per product, lot, language and day, under
-  the token of ``page_stamp`` (one indexed query): a change to the product, its lots, its
-  enterprise, its declarations or the enterprise's certificates makes a new token, so it shows at
-  once; the day in the key makes a certificate that expires at midnight leave the page at
-  midnight. Browsers and CDNs may keep a page ``BROWSER_SECONDS``.
+- **Cached.** The rendered page is kept in the cache per address asked (product and lot),
+  language and day, with the token of ``page_stamp`` (one indexed query) it was built under: a
+  change to the product, its lots, its enterprise, its declarations or the enterprise's
+  certificates makes a new token, and the page is built again at the next check; the day in the
+  key makes a certificate that expires at midnight leave the page at midnight. A page checked
+  less than ``FRESH_SECONDS`` ago is served without the query. Browsers and CDNs may keep a
+  page ``BROWSER_SECONDS``.
 - **Anonymous.** The page is rendered without the request (no session, no CSRF token, no
   cookie), so one copy serves everyone and the response does not vary by cookie. The language
   comes from the address (``?lang=en``), not from a cookie.
@@ -18,7 +20,9 @@ not feel it:
 - **No transaction.** Read-only: ``ATOMIC_REQUESTS`` would add two round trips per request.
 """
 
+import hashlib
 import re
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -46,6 +50,9 @@ TOO_MANY_TEMPLATE = "public/too_many.html"
 #: How long the server keeps a rendered page. Changes show at once (the token); this bounds
 #: what the token does not see: a standard's title or a body's name edited in the catalogue.
 SERVER_SECONDS = 3600
+#: A cached page is served without checking its stamp for this long: a viral product's page
+#: then costs no query at all. Browsers and CDNs keep it longer anyway (``BROWSER_SECONDS``).
+FRESH_SECONDS = 5
 #: How long a browser or a CDN may keep a page, and a "not found".
 BROWSER_SECONDS = 300
 NOT_FOUND_SECONDS = 60
@@ -53,6 +60,9 @@ NOT_FOUND_SECONDS = 60
 _PUBLIC_CODE = re.compile(r"[a-z0-9]{4,16}")
 _TRACE_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{3,39}")
 _MAX_SHOWN = 60  # characters of a visitor's input repeated on a "not found" page
+
+#: What a view's ``find`` answers: the page's stamp and the lot's trace code, or a response.
+Found = HttpResponse | tuple[Stamp, str]
 
 
 def _language(request: HttpRequest) -> str:
@@ -97,19 +107,18 @@ def _shown(text: str) -> str:
     return text if len(text) <= _MAX_SHOWN else f"{text[:_MAX_SHOWN]}…"
 
 
-def _cache_key(stamp: Stamp, trace_code: str, language: str) -> str:
-    today = timezone.localdate().isoformat()
-    return f"public-page:{stamp.product_id}:{trace_code or '-'}:{language}:{today}:{stamp.token}"
+def _page_key(lookup: str, language: str) -> str:
+    """Where the page asked for by ``lookup`` (how it was asked: public code and trace code,
+    or GTIN and lot) is cached, for today in ``language``."""
+    digest = hashlib.sha256(lookup.encode()).hexdigest()[:24]
+    return f"public-page:{digest}:{language}:{timezone.localdate().isoformat()}"
 
 
-def _page(stamp: Stamp, trace_code: str, language: str) -> str | None:
-    """The rendered page, from the cache or built; None when the lot is not published."""
-    key = _cache_key(stamp, trace_code, language)
-    html = cache.get(key)
-    if html is not None:
-        return html
-    today = timezone.localdate()
-    page = public_page(product_id=stamp.product_id, trace_code=trace_code, today=today)
+def _build(stamp: Stamp, trace_code: str, language: str) -> str | None:
+    """The rendered page; None when the lot is not one of the product's published lots."""
+    page = public_page(
+        product_id=stamp.product_id, trace_code=trace_code, today=timezone.localdate()
+    )
     if page is None:
         return None
     product_url = reverse("public:product_page", args=[stamp.public_code])
@@ -126,27 +135,43 @@ def _page(stamp: Stamp, trace_code: str, language: str) -> str | None:
         "canonical_url": qr.absolute(canonical),
         "languages": settings.LANGUAGES,
     }
-    html = render_to_string(PAGE_TEMPLATE, context)
-    cache.set(key, html, SERVER_SECONDS)
-    return html
+    return render_to_string(PAGE_TEMPLATE, context)
 
 
-def _serve(request: HttpRequest, find: Callable[[], HttpResponse | tuple[Stamp, str]]):
-    """Rate limit, language, then the page ``find`` locates (or its "not found")."""
+def _serve(request: HttpRequest, lookup: str, find: Callable[[], Found]) -> HttpResponse:
+    """Rate limit, language, then the page ``find`` locates (or its "not found").
+
+    A page checked against its stamp less than ``FRESH_SECONDS`` ago is served from the cache
+    without a query (what a viral product's page costs); after that one query says whether
+    the cached copy still stands, and only a changed page is built again.
+    """
     language = _language(request)
     with translation.override(language):
         if over_limit(
             "public-product", client_ip(request), limit=settings.PORTAL_PUBLIC_PAGES_PER_HOUR
         ):
             return _too_many(language)
+        key = _page_key(lookup, language)
+        cached = cache.get(key)
+        now = time.time()
+        if cached is not None and now - cached[1] < FRESH_SECONDS:
+            return _ok(cached[2], language)
         found = find()
         if isinstance(found, HttpResponse):
             return found
         stamp, trace_code = found
-        html = _page(stamp, trace_code, language)
-        if html is None:
-            return _lot_not_found(language, stamp, trace_code)
-        return _html_response(html, status=200, language=language, seconds=BROWSER_SECONDS)
+        if cached is not None and cached[0] == stamp.token:
+            html = cached[2]
+        else:
+            html = _build(stamp, trace_code, language)
+            if html is None:
+                return _lot_not_found(language, stamp, trace_code)
+        cache.set(key, (stamp.token, now, html), SERVER_SECONDS)
+        return _ok(html, language)
+
+
+def _ok(html: str, language: str) -> HttpResponse:
+    return _html_response(html, status=200, language=language, seconds=BROWSER_SECONDS)
 
 
 def _lot_not_found(language: str, stamp: Stamp, lot: str) -> HttpResponse:
@@ -175,7 +200,7 @@ def product_page(request: HttpRequest, public_code: str) -> HttpResponse:
     """``/truy-xuat/<public code>/``: the product, its producer, standards, declarations in
     force, certificates valid today and its newest lots."""
     language = _language(request)
-    return _serve(request, lambda: _by_public_code(language, public_code))
+    return _serve(request, f"c:{public_code}", lambda: _by_public_code(language, public_code))
 
 
 @transaction.non_atomic_requests
@@ -185,7 +210,9 @@ def lot_page(request: HttpRequest, public_code: str, trace_code: str) -> HttpRes
     production date, shelf life and stages."""
     language = _language(request)
     code = clean_trace_code(trace_code)
-    return _serve(request, lambda: _by_public_code(language, public_code, code))
+    return _serve(
+        request, f"c:{public_code}:{code}", lambda: _by_public_code(language, public_code, code)
+    )
 
 
 @transaction.non_atomic_requests
@@ -211,4 +238,4 @@ def digital_link(request: HttpRequest, gtin: str, lot: str | None = None, **_ign
             return _lot_not_found(language, stamp, lot)
         return stamp, stamp.trace_code
 
-    return _serve(request, find)
+    return _serve(request, f"g:{normalize_code(gtin)}:{normalize_code(lot or '')}", find)

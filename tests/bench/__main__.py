@@ -1,10 +1,12 @@
-"""``make bench``: measure the enterprise list at national scale on PostgreSQL.
+"""``make bench``: measure the enterprise list and the public product pages at national scale.
 
 Outside pytest, against a real gunicorn on a database of its own (``BENCH_DATABASE_URL``), topped
 up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000).
 Prints each measure against a baseline measured in the same run, with PASS/FAIL against the goals
 of issue 3 §7, and saves the numbers to ``bench-results/``. A missed goal is reported, not an
-error: the exit status is non-zero only when something could not be measured.
+error: the exit status is non-zero only when something could not be measured. ``--only
+products`` runs the public product page group alone (the data topped up to ``--products``,
+default ``BENCH_PRODUCTS`` or 2,000,000).
 """
 
 import argparse
@@ -19,6 +21,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
+GROUPS = ("enterprises", "products")
 
 
 def parse_args() -> argparse.Namespace:
@@ -28,13 +31,28 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--enterprises", type=int, default=int(os.environ.get("BENCH_ENTERPRISES", 1_000_000))
     )
+    parser.add_argument(
+        "--products", type=int, default=int(os.environ.get("BENCH_PRODUCTS", 2_000_000))
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=GROUPS,
+        help="run only this group of measures (repeatable); all by default",
+    )
+    parser.add_argument("--warm-pages", type=int, default=300, help="products kept warm")
+    parser.add_argument(
+        "--miss-pages", type=int, default=30_000, help="distinct products for the cache misses"
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per HTTP measure")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before each measure")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--search-repeat", type=int, default=10, help="rounds of the search mix")
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.only = set(args.only or GROUPS)
+    return args
 
 
 def log(message: str) -> None:
@@ -54,11 +72,12 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import measures, report
+    from . import measures, products, report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
     total = migrate_and_fill(args.enterprises, log)
+    product_total = products.fill_products(args.products, log) if "products" in args.only else 0
     user, cookie = officer_session()
     samples = measures.Samples.pick()
     with connection.cursor() as cursor:
@@ -66,6 +85,8 @@ def main() -> int:
         (pg_version,) = cursor.fetchone()
     meta = {
         "enterprises": total,
+        "products": product_total,
+        "groups": sorted(args.only),
         "postgresql": pg_version,
         "cpus": os.cpu_count(),
         "connections": args.connections,
@@ -89,8 +110,11 @@ def main() -> int:
         log(f"        ({time.perf_counter() - started:.0f} s)")
         results.append((result, error))
 
-    measure("queries per page", lambda: measures.queries_per_page(user, samples))
-    measure("search mix", lambda: measures.search_mix_timings(args.search_repeat, log))
+    if "enterprises" in args.only:
+        measure("queries per page", lambda: measures.queries_per_page(user, samples))
+        measure("search mix", lambda: measures.search_mix_timings(args.search_repeat, log))
+    if "products" in args.only:
+        measure("queries per public page", products.queries_per_public_page)
     try:
         with gunicorn(
             workers=args.workers, threads=args.threads, log_path=RESULTS / "gunicorn.log"
@@ -98,12 +122,20 @@ def main() -> int:
             config = measures.LoadConfig(
                 server, cookie, args.connections, args.duration, args.warmup
             )
-            measure("list against bare", lambda: measures.list_against_bare(config, samples))
-            measure("deep page", lambda: measures.deep_against_first(config, {}, "unfiltered"))
-            measure(
-                "deep page, search",
-                lambda: measures.deep_against_first(config, {"q": "che"}, "search 'che'"),
-            )
+            if "enterprises" in args.only:
+                measure("list against bare", lambda: measures.list_against_bare(config, samples))
+                measure("deep page", lambda: measures.deep_against_first(config, {}, "unfiltered"))
+                measure(
+                    "deep page, search",
+                    lambda: measures.deep_against_first(config, {"q": "che"}, "search 'che'"),
+                )
+            if "products" in args.only:
+                measure(
+                    "public page against bare",
+                    lambda: products.public_page_against_bare(
+                        config, warm_pages=args.warm_pages, miss_pages=args.miss_pages
+                    ),
+                )
     except RuntimeError as exc:
         log(f"ERROR could not run the HTTP measures: {exc}")
         results.append((measures.Measure("HTTP server", 0, 0, "", "", False), str(exc)))
