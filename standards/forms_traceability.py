@@ -56,7 +56,7 @@ class StageForm(PortalForm):
     """One stage: what was done, where (typed, or one of the enterprise's GLNs), when."""
 
     what = forms.CharField(label=_("Công đoạn"), max_length=200)
-    where = forms.CharField(label=_("Địa điểm"), max_length=300, required=False)
+    where = forms.CharField(label=_("Nơi thực hiện"), max_length=300, required=False)
     location = forms.ModelChoiceField(
         label=_("hoặc địa điểm (GLN)"), queryset=LocationNumber.objects.none(), required=False
     )
