@@ -128,6 +128,7 @@ def generate_products(*, count: int, seed: int, batch: int, log: Log) -> Product
     rng = random.Random(f"{seed}:products:{first['product']}")
     rows = _Rows(rng, enterprise_ids, standard_ids, first)
     started = time.perf_counter()
+    links_model = Declaration.products.through
     if connection.vendor == "postgresql":
         _copy(rows, count, batch, log)
         with connection.cursor() as cursor:
@@ -138,7 +139,10 @@ def generate_products(*, count: int, seed: int, batch: int, log: Log) -> Product
                     f"(SELECT MAX(id) FROM {table}))"
                 )
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-            for model in (Product, TraceabilityRecord, TraceabilityStage, Declaration):
+            # The declarations' product links too: without statistics the planner reads the
+            # whole link table for one product's declarations.
+            tables = (Product, TraceabilityRecord, TraceabilityStage, Declaration, links_model)
+            for model in tables:
                 cursor.execute(f"{command} {model._meta.db_table}")
     else:
         _bulk(rows, count, batch, log)

@@ -131,6 +131,10 @@ def main() -> int:
                 )
             if "products" in args.only:
                 measure(
+                    "public page latency",
+                    lambda: products.latency_at_light_load(config, seconds=args.duration),
+                )
+                measure(
                     "public page against bare",
                     lambda: products.public_page_against_bare(
                         config, warm_pages=args.warm_pages, miss_pages=args.miss_pages
