@@ -132,7 +132,9 @@ def main() -> int:
             if "products" in args.only:
                 measure(
                     "public page latency",
-                    lambda: products.latency_at_light_load(config, seconds=args.duration),
+                    lambda: products.latency_at_light_load(
+                        config, seconds=args.duration, miss_pages=args.miss_pages
+                    ),
                 )
                 measure(
                     "public page against bare",
