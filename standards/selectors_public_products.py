@@ -24,11 +24,14 @@ the rendered page under it.
 """
 
 import datetime
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models.functions import Upper
 from stdnum import ean
 
 from laichau_nsc.text import normalize_code
@@ -87,15 +90,55 @@ def page_stamp(
 
     ``lot`` (from a Digital Link) is looked up among the product's published lots, case-blind
     (lots are unique per product case-blind), an exact match first.
+
+    This query runs for nearly every public request, so its SQL is compiled by the ORM once per
+    shape (by code, or by n GTINs; with a lot or not) and then only its parameters change:
+    compiling it cost more than running it.
     """
+    if not (public_code or gtins):
+        return None
+    sql, params = _compiled_stamp(bool(public_code), len(gtins), bool(lot))
+    values = {_CODE: public_code, _LOT: lot, _LOT_UPPER: lot.upper()}
+    values.update((_gtin_slot(i), gtin) for i, gtin in enumerate(gtins))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values.get(p, p) if isinstance(p, str) else p for p in params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, code, *changed = row
+    trace_code = (changed.pop() or "") if lot else ""
+    token = hashlib.sha256("|".join(str(value) for value in changed).encode()).hexdigest()[:16]
+    return Stamp(product_id=pk, public_code=code, token=token, trace_code=trace_code)
+
+
+# Placeholders the stamp's SQL is compiled with; no real code, GTIN or lot holds a NUL.
+_CODE = "\x00code\x00"
+_LOT = "\x00lot\x00"
+_LOT_UPPER = "\x00LOT\x00"
+
+
+def _gtin_slot(index: int) -> str:
+    return f"\x00gtin{index}\x00"
+
+
+@functools.cache
+def _compiled_stamp(by_code: bool, gtin_count: int, with_lot: bool) -> tuple[str, tuple]:
+    query = _stamp_query(
+        public_code=_CODE if by_code else "",
+        gtins=tuple(_gtin_slot(i) for i in range(gtin_count)),
+        lot=with_lot,
+    )
+    sql, params = query.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _stamp_query(*, public_code: str, gtins: tuple[str, ...], lot: bool):
     products = Product.objects.published()
     if public_code:
         products = products.filter(public_code=public_code)
-    elif gtins:
+    else:
         # ~Q(gtin="") repeats the unique index's condition, so PostgreSQL uses it.
         products = products.filter(~Q(gtin=""), gtin__in=gtins)
-    else:
-        return None
     links = Declaration.products.through.objects.filter(product_id=OuterRef("pk")).order_by()
     # The latest change of a linked declaration, and how many are linked (a declaration unlinked
     # from the product without being saved changes the count).
@@ -122,27 +165,18 @@ def page_stamp(
         "certificates_changed",
     ]
     if lot:
+        # Upper() = a parameter rather than iexact: iexact is LIKE on SQLite, whose escaping of
+        # "_" would be lost when the placeholder is replaced.
         lots = (
-            TraceabilityRecord.objects.filter(
-                product_id=OuterRef("pk"), is_published=True, lot__iexact=lot
-            )
-            .annotate(
-                exact=Case(
-                    When(lot=lot, then=Value(0)), default=Value(1), output_field=IntegerField()
-                )
-            )
+            TraceabilityRecord.objects.annotate(lot_upper=Upper("lot"))
+            .filter(product_id=OuterRef("pk"), is_published=True, lot_upper=_LOT_UPPER)
+            .annotate(exact=Case(When(lot=_LOT, then=0), default=1, output_field=IntegerField()))
             .order_by("exact", "pk")
             .values("trace_code")[:1]
         )
         products = products.annotate(lot_trace_code=Subquery(lots))
         fields.append("lot_trace_code")
-    row = products.order_by("pk").values_list(*fields).first()
-    if row is None:
-        return None
-    pk, code, *changed = row
-    trace_code = (changed.pop() or "") if lot else ""
-    token = hashlib.sha256("|".join(str(value) for value in changed).encode()).hexdigest()[:16]
-    return Stamp(product_id=pk, public_code=code, token=token, trace_code=trace_code)
+    return products.order_by("pk").values_list(*fields)[:1]
 
 
 # --- The page ----------------------------------------------------------------------------------
