@@ -151,3 +151,21 @@ def test_no_digital_link_address_gives_a_server_error(tea, gtin, lot, extra):
         path += "/10/" + quote(lot, safe="")
     response = Client().get(path + extra)
     assert response.status_code in (200, 404), (path + extra, response.status_code)
+
+
+def test_an_underscore_in_a_lot_is_a_character_not_a_wildcard(tea):
+    LotFactory(product=tea[0], lot="L_1", trace_code="UNDER-0001")
+    assert "UNDER-0001" in get(f"/01/{GTIN13}/10/l_1").text
+    assert get(f"/01/{GTIN13}/10/LX1").status_code == 404
+
+
+def test_the_stamp_is_found_by_code_or_by_any_number_of_gtin_forms(tea):
+    from standards.selectors_public_products import page_stamp
+
+    product, lot = tea
+    by_code = page_stamp(public_code=product.public_code)
+    assert by_code.product_id == product.pk
+    assert page_stamp(gtins=("x", "y", GTIN13)).token == by_code.token
+    assert page_stamp(gtins=(GTIN13,), lot="2026-03a").trace_code == lot.trace_code
+    assert page_stamp(gtins=(GTIN13,), lot="NONE").trace_code == ""
+    assert page_stamp(public_code="khongco") is None
