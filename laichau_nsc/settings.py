@@ -295,6 +295,9 @@ PORTAL_PASSWORD_RESETS_PER_HOUR = env.int("PORTAL_PASSWORD_RESETS_PER_HOUR", def
 PORTAL_PASSWORD_RESETS_PER_ACCOUNT = env.int("PORTAL_PASSWORD_RESETS_PER_ACCOUNT", default=3)
 # Public certificate checks accepted from one address per hour (then a 429 page).
 PORTAL_CERTIFICATE_CHECKS_PER_HOUR = env.int("PORTAL_CERTIFICATE_CHECKS_PER_HOUR", default=120)
+# Public traceability pages (a product's QR code) served to one address per hour, then a 429
+# page. Generous: a shop's Wi-Fi or a mobile carrier's NAT puts many shoppers behind one address.
+PORTAL_PUBLIC_PAGES_PER_HOUR = env.int("PORTAL_PUBLIC_PAGES_PER_HOUR", default=3000)
 PORTAL_LIST_MAX_ROWS = env.int("PORTAL_LIST_MAX_ROWS", default=1000)
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=200_000)
 

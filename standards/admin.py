@@ -9,6 +9,7 @@ contradict the events they come from.
 """
 
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from laichau_nsc.admin import JobAdmin, PortalModelAdmin, PortalTabularInline
@@ -253,13 +254,16 @@ class TraceabilityRecordAdmin(HistoryAdmin):
     raw_id_fields = ("product",)
     inlines = [TraceabilityStageInline]
 
-    def save_model(self, request, obj, form, change) -> None:
-        # No version on lots: PortalModelAdmin's save, without HistoryAdmin's version bump.
-        PortalModelAdmin.save_model(self, request, obj, form, change)
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # The product's public page is cached under its updated_at (services_traceability).
+        Product.objects.filter(pk=form.instance.product_id).update(updated_at=timezone.now())
 
 
 @admin.register(TraceabilityStage)
-class TraceabilityStageAdmin(PortalModelAdmin):
+class TraceabilityStageAdmin(SimpleHistoryAdmin, PortalModelAdmin):
+    """Stages have a history (who changed them) but no version of their own."""
+
     list_display = ("record", "position", "what", "where")
     raw_id_fields = ("record", "location")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import adoptions, barcodes, certificates, products
+from .views import adoptions, barcodes, certificates, products, traceability
 
 app_name = "standards"
 
@@ -185,4 +185,43 @@ urlpatterns = [
         barcodes.BarcodeExportDownloadView.as_view(),
         name="barcode_export_download",
     ),
+]
+
+# Traceability (issue 8): a product's lots, the QR codes of its public pages, label sheets.
+urlpatterns += [
+    path("san-pham/<int:product_pk>/lo/", traceability.LotListView.as_view(), name="lot_list"),
+    path(
+        "san-pham/<int:product_pk>/lo/them/",
+        traceability.LotCreateView.as_view(),
+        name="lot_create",
+    ),
+    path(
+        "san-pham/<int:product_pk>/ma-qr.png",
+        traceability.ProductQRView.as_view(fmt="png"),
+        name="product_qr_png",
+    ),
+    path(
+        "san-pham/<int:product_pk>/ma-qr.svg",
+        traceability.ProductQRView.as_view(fmt="svg"),
+        name="product_qr_svg",
+    ),
+    path(
+        "san-pham/<int:product_pk>/nhan-in/",
+        traceability.LabelSheetView.as_view(),
+        name="label_sheet",
+    ),
+    path("lo/<int:pk>/", traceability.LotDetailView.as_view(), name="lot_detail"),
+    path("lo/<int:pk>/sua/", traceability.LotUpdateView.as_view(), name="lot_update"),
+    path(
+        "lo/<int:pk>/cong-khai/",
+        traceability.LotPublishView.as_view(publish=True),
+        name="lot_publish",
+    ),
+    path(
+        "lo/<int:pk>/ngung-cong-khai/",
+        traceability.LotPublishView.as_view(publish=False),
+        name="lot_unpublish",
+    ),
+    path("lo/<int:pk>/ma-qr.png", traceability.LotQRView.as_view(fmt="png"), name="lot_qr_png"),
+    path("lo/<int:pk>/ma-qr.svg", traceability.LotQRView.as_view(fmt="svg"), name="lot_qr_svg"),
 ]

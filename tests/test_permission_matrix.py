@@ -31,6 +31,7 @@ from tests.standards.factories_products import (
     LocationNumberFactory,
     ProductFactory,
 )
+from tests.standards.factories_traceability import LotFactory, TracedProductFactory
 from tests.test_files import pdf_bytes, png_bytes, upload
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the login page
@@ -127,6 +128,31 @@ def barcode_export_pk(world: World) -> dict:
     )
     jobs.execute(BarcodeExportJob.label(), job.pk, heartbeat=False)
     return {"pk": job.pk}
+
+
+# --- Traceability (issue 8): a published product and lot of enterprise B, made on demand ---
+
+
+def traced_product_pk(world: World) -> dict:
+    return {"product_pk": TracedProductFactory(enterprise=world.enterprise_b).pk}
+
+
+def traced_lot_pk(world: World) -> dict:
+    return {"pk": LotFactory(product__enterprise=world.enterprise_b).pk}
+
+
+def public_product(world: World) -> dict:
+    return {"public_code": TracedProductFactory(enterprise=world.enterprise_b).public_code}
+
+
+def public_lot(world: World) -> dict:
+    lot = LotFactory(product__enterprise=world.enterprise_b)
+    return {"public_code": lot.product.public_code, "trace_code": lot.trace_code}
+
+
+def digital_link(world: World) -> dict:
+    TracedProductFactory(enterprise=world.enterprise_b, gtin="8934673577038")
+    return {"gtin": "08934673577038"}
 
 
 EXPECTATIONS: dict[str, Row] = {
@@ -247,6 +273,22 @@ EXPECTATIONS: dict[str, Row] = {
     "catalogue:body_activate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
     # Public: anyone, signed in or not, checks a certificate.
     "public:certificate_check": same(200),
+    # Traceability: a product's lots and QR codes for its enterprise, officers and leaders (who
+    # read); the public pages of a published product for everyone, signed in or not.
+    "standards:lot_list": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=traced_product_pk),
+    "standards:lot_create": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=traced_product_pk),
+    "standards:product_qr_png": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=traced_product_pk),
+    "standards:product_qr_svg": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=traced_product_pk),
+    "standards:label_sheet": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=traced_product_pk),
+    "standards:lot_detail": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=traced_lot_pk),
+    "standards:lot_update": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=traced_lot_pk),
+    "standards:lot_publish": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=traced_lot_pk),
+    "standards:lot_unpublish": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=traced_lot_pk),
+    "standards:lot_qr_png": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=traced_lot_pk),
+    "standards:lot_qr_svg": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=traced_lot_pk),
+    "public:product_page": same(200, kwargs=public_product),
+    "public:lot_page": same(200, kwargs=public_lot),
+    "public:digital_link": same(200, kwargs=digital_link),
     # The admin site guards itself: everyone who is not staff is sent to its login page.
     "admin:*": Row(302, 302, 302, 302, 302),
 }

@@ -352,7 +352,11 @@ class TraceabilityRecord(NormalizedTextMixin, models.Model):
     shelf_life = models.CharField(_("thời hạn sử dụng"), max_length=100, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     is_published = models.BooleanField(_("công khai"), default=True)
+    # Lots are edited by the enterprise's users and by officers: a save based on a stale copy
+    # is refused (laichau_nsc.editing), as for every other edited record.
+    version = models.PositiveIntegerField(editable=False, default=1)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     history = HistoricalRecords()
     objects = TraceabilityRecordQuerySet.as_manager()
@@ -361,6 +365,10 @@ class TraceabilityRecord(NormalizedTextMixin, models.Model):
         verbose_name = _("lô sản phẩm (truy xuất nguồn gốc)")
         verbose_name_plural = _("lô sản phẩm (truy xuất nguồn gốc)")
         ordering = ["product", "-produced_on", "pk"]
+        indexes = [
+            # A product's newest lots (its public page, its list), read backwards.
+            models.Index(fields=["product", "produced_on", "id"], name="traceability_recent_idx")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["product", "lot"], name="traceability_lot_per_product"),
             models.CheckConstraint(
@@ -371,6 +379,9 @@ class TraceabilityRecord(NormalizedTextMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} – {self.lot}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("standards:lot_detail", args=[self.pk])
 
 
 class TraceabilityStage(NormalizedTextMixin, models.Model):
@@ -390,6 +401,9 @@ class TraceabilityStage(NormalizedTextMixin, models.Model):
     )
     started_on = models.DateField(_("từ ngày"), null=True, blank=True)
     ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    # Stages are replaced as a whole when a lot is edited: their history says who changed them.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("công đoạn")

@@ -1,13 +1,14 @@
-"""``make bench``: measure the enterprise list and the certificates at national scale.
+"""``make bench``: measure the portal at national scale: the enterprise list, the certificates,
+the public product pages (and, as they are added, indicators and reports).
 
 Outside pytest, against a real gunicorn on a database of its own (``BENCH_DATABASE_URL``), topped
-up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000)
-and certificates to ``--certificates`` (default ``BENCH_CERTIFICATES`` or 3,000,000). Prints each
-measure against a baseline measured in the same run, with PASS/FAIL against the goals of issue 3
-§7 (``enterprises``) and issue 7 (``certificates``), and saves the numbers to ``bench-results/``.
-``--only certificates`` runs one group. A missed goal is reported, not an error: the exit status
-is non-zero only when something could not be measured (a measure whose page is not in the
-branch yet is skipped with a message).
+up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000),
+certificates to ``--certificates`` (default ``BENCH_CERTIFICATES`` or 3,000,000) and, for the
+``products`` group, products to ``--products`` (default ``BENCH_PRODUCTS`` or 2,000,000). Prints
+each measure against a baseline measured in the same run, with PASS/FAIL against its goal, and
+saves the numbers to ``bench-results/``. ``--only GROUP`` (repeatable) runs some groups. A missed
+goal is reported, not an error: the exit status is non-zero only when something could not be
+measured (a measure whose page does not exist is skipped with a message).
 """
 
 import argparse
@@ -23,7 +24,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
-GROUPS = ("enterprises", "certificates")
+GROUPS = ("enterprises", "certificates", "products")
 
 
 def parse_args() -> argparse.Namespace:
@@ -40,10 +41,17 @@ def parse_args() -> argparse.Namespace:
         help="certificates the data is topped up to (0: none)",
     )
     parser.add_argument(
+        "--products", type=int, default=int(os.environ.get("BENCH_PRODUCTS", 2_000_000))
+    )
+    parser.add_argument(
         "--only",
         action="append",
         choices=GROUPS,
         help="run only this group of measures (repeatable); all by default",
+    )
+    parser.add_argument("--warm-pages", type=int, default=300, help="products kept warm")
+    parser.add_argument(
+        "--miss-pages", type=int, default=30_000, help="distinct products for the cache misses"
     )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per HTTP measure")
@@ -87,11 +95,12 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import certificates, measures, report
+    from . import certificates, measures, products, report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
     total, certificate_total = migrate_and_fill(args.enterprises, args.certificates, log)
+    product_total = products.fill_products(args.products, log) if "products" in args.only else 0
     user, cookie = officer_session()
     samples = measures.Samples.pick()
     with connection.cursor() as cursor:
@@ -100,6 +109,7 @@ def main() -> int:
     meta = {
         "enterprises": total,
         "certificates": certificate_total,
+        "products": product_total,
         "groups": sorted(args.only),
         "postgresql": pg_version,
         "cpus": os.cpu_count(),
@@ -156,6 +166,8 @@ def main() -> int:
             "reminder processing",
             lambda: certificates.reminder_processing_memory(today, sizes, rounds=2),
         )
+    if "products" in args.only:
+        measure("queries per public page", products.queries_per_public_page)
     try:
         with gunicorn(
             workers=args.workers, threads=args.threads, log_path=RESULTS / "gunicorn.log"
@@ -175,6 +187,19 @@ def main() -> int:
                 measure(
                     "expiring list against bare",
                     lambda: certificates.expiring_list_against_bare(config, path, rounds=4),
+                )
+            if "products" in args.only:
+                measure(
+                    "public page latency",
+                    lambda: products.latency_at_light_load(
+                        config, seconds=args.duration, miss_pages=args.miss_pages
+                    ),
+                )
+                measure(
+                    "public page against bare",
+                    lambda: products.public_page_against_bare(
+                        config, warm_pages=args.warm_pages, miss_pages=args.miss_pages
+                    ),
                 )
     except RuntimeError as exc:
         log(f"ERROR could not run the HTTP measures: {exc}")

@@ -23,6 +23,9 @@ def configure_environment(database_url: str) -> None:
             "SESSION_COOKIE_SECURE": "0",
             "LOG_LEVEL": "WARNING",
             "AXES_VERBOSE": "0",
+            # One address sends every request: the public pages' limit must not cut the load
+            # (it is still counted, so its cache round trips are measured).
+            "PORTAL_PUBLIC_PAGES_PER_HOUR": "1000000000",
             # The reminder measure writes real outbox rows: they are never sent.
             "EMAIL_URL": "dummymail://",
         }
@@ -33,6 +36,9 @@ def configure_environment(database_url: str) -> None:
         os.environ["CELERY_BROKER_URL"] = os.environ["BENCH_BROKER_URL"]
     else:
         os.environ.pop("CELERY_BROKER_URL", None)
+    # A shared cache as in production (Redis, say); without it each worker keeps its own.
+    if os.environ.get("BENCH_CACHE_URL"):
+        os.environ["CACHE_URL"] = os.environ["BENCH_CACHE_URL"]
     os.environ.pop("PYTEST_VERSION", None)
 
 
