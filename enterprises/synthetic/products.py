@@ -54,7 +54,7 @@ HEAVY_LOTS = 2_000
 PRODUCT_COLUMNS = (
     "id", "enterprise_id", "name", "category", "unit", "description", "image", "gtin",
     "barcode_registration_id", "ocop_stars", "ocop_score", "ocop_year", "public_code",
-    "is_published", "is_archived", "version", "created_at", "updated_at",
+    "is_published", "is_archived", "version", "created_at", "updated_at", "search_text",
 )  # fmt: skip
 LOT_COLUMNS = (
     "id", "product_id", "trace_code", "lot", "produced_on", "best_before", "shelf_life", "note",
@@ -182,13 +182,14 @@ class _Rows:
             archived = rng.random() < 0.02
             base, _sectors = v.PRODUCTS[rng.randrange(len(v.PRODUCTS))]
             place = v.PLACES[rng.randrange(len(v.PLACES))]
+            name, gtin = f"{base} {place} {pk}", gtin13(pk)
             stars = rng.choice((3, 4, 5)) if rng.random() < 0.05 else None
             products.append(
                 (
-                    pk, enterprise, f"{base} {place} {pk}", CATEGORIES[pk % len(CATEGORIES)],
-                    PACKS[rng.randrange(len(PACKS))], "", "", gtin13(pk), None, stars, None,
+                    pk, enterprise, name, CATEGORIES[pk % len(CATEGORIES)],
+                    PACKS[rng.randrange(len(PACKS))], "", "", gtin, None, stars, None,
                     2024 if stars else None, encode(pk, _PUBLIC_K, PUBLIC_ALPHABET), published,
-                    archived, 1, self.now, self.now,
+                    archived, 1, self.now, self.now, Product.build_search_text(name, gtin),
                 )
             )  # fmt: skip
             n_lots = (

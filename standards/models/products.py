@@ -302,7 +302,7 @@ class Product(NormalizedTextMixin, models.Model):
         # Also here, not only in clean(): rows saved without validation (imports, factories)
         # keep a GTIN that compares equal and a name that search finds.
         self.gtin = gs1.compact(self.gtin)
-        self.search_text = fold(f"{self.name} {self.gtin}")
+        self.search_text = self.build_search_text(self.name, self.gtin)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -319,6 +319,11 @@ class Product(NormalizedTextMixin, models.Model):
             return ""
         version = self.image.name.rsplit("/", 1)[-1].split(".", 1)[0][:12]
         return f"{reverse('standards:product_image', args=[self.pk])}?v={version}"
+
+    @staticmethod
+    def build_search_text(name: str, gtin: str) -> str:
+        """The folded text the product search matches; bulk loaders call this too."""
+        return fold(f"{name} {gtin}")
 
     def clean(self) -> None:
         """The GTIN's form and check digit (cross-checks with prefixes: the services)."""

@@ -29,6 +29,10 @@ def test_products_are_valid_and_a_second_run_appends():
     assert len({p[1] for p in products}) == 500
     assert all(ean.is_valid(p[0]) and p[0].startswith("893") for p in products)
     assert 0.6 < sum(p[2] for p in products) / 500 < 0.95
+    # The product search matches the folded name; a loaded row is found like a saved one.
+    sample = Product.objects.order_by("pk").first()
+    assert sample.search_text == Product.build_search_text(sample.name, sample.gtin)
+    assert not Product.objects.filter(search_text="").exists()
     lots = TraceabilityRecord.objects.count()
     assert lots > 0
     assert TraceabilityStage.objects.count() == 3 * lots
