@@ -64,6 +64,7 @@ urlpatterns = [
     path("doanh-nghiep/", include("enterprises.urls")),
     path("chung-nhan/", include("standards.urls")),
     path("danh-muc/", include("standards.urls_catalogue")),
+    path("chuong-trinh/", include("programs.urls")),
     path("", include("standards.urls_public")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -14,11 +14,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from enterprises import services
 from laichau_nsc import jobs
+from programs.models import EnrollmentExportJob
 from standards import services as standards_services
 from standards import services_products as products_services
 from standards.models import BarcodeExportJob
 from tests.enterprises.factories import MembershipFactory
 from tests.factories import UserFactory
+from tests.programs.training_factories import CourseFactory, EnrollmentFactory
 from tests.standards.factories import (
     AdoptionFactory,
     CertificateFactory,
@@ -155,6 +157,34 @@ def digital_link(world: World) -> dict:
     return {"gtin": "08934673577038"}
 
 
+# Training (programs): created on demand, of enterprise B, so the World needs no new field.
+def course_pk(world: World) -> dict:
+    return {"pk": CourseFactory().pk}  # open for enrolment, starts in ten days
+
+
+def enrollment_b_pk(world: World) -> dict:
+    return {"pk": EnrollmentFactory(enterprise=world.enterprise_b).pk}  # course not started
+
+
+def completed_b_pk(world: World) -> dict:
+    enrollment = EnrollmentFactory(
+        enterprise=world.enterprise_b,
+        course=CourseFactory(days_from_today=-10),
+        state="completed",
+        completion_number="001/2026/KH1",
+    )
+    return {"pk": enrollment.pk}
+
+
+def training_export_pk(world: World) -> dict:
+    # The officer's finished export (only its owner sees it).
+    job = EnrollmentExportJob.objects.create(
+        user=world.officer_export.user, format="csv", params={}
+    )
+    jobs.execute(EnrollmentExportJob._meta.label, job.pk, heartbeat=False)
+    return {"pk": job.pk}
+
+
 EXPECTATIONS: dict[str, Row] = {
     "home": Row(302, 200, 200, 200, 200),
     "favicon": same(302),  # to the static file, for everyone
@@ -271,6 +301,30 @@ EXPECTATIONS: dict[str, Row] = {
     "catalogue:body_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
     "catalogue:body_deactivate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
     "catalogue:body_activate": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=body_pk),
+    # Training: every signed-in role sees the courses (enterprises enrol their staff); officers
+    # change them; an enterprise sees and changes only its own enrolments (B's: a 404 for A).
+    "programs:course_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "programs:course_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "programs:course_detail": Row(ANON_LOGIN, 200, 200, 200, 200, kwargs=course_pk),
+    "programs:course_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=course_pk),
+    "programs:course_sessions": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=course_pk),
+    "programs:course_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=course_pk),
+    "programs:course_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=course_pk),
+    "programs:enrollment_create": Row(ANON_LOGIN, 200, 403, 200, 200, kwargs=course_pk),
+    "programs:attendance": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=course_pk),
+    "programs:enrollment_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "programs:enrollment_detail": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=enrollment_b_pk),
+    "programs:enrollment_update": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=enrollment_b_pk),
+    "programs:enrollment_withdraw": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=enrollment_b_pk),
+    "programs:enrollment_result": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=enrollment_b_pk),
+    "programs:enrollment_certificate": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=completed_b_pk),
+    "programs:enrollment_export_create": Row(ANON_LOGIN, 405, 405, 405, 405),  # POST only
+    "programs:enrollment_export_detail": Row(
+        ANON_LOGIN, 200, 404, 404, 404, kwargs=training_export_pk
+    ),
+    "programs:enrollment_export_download": Row(
+        ANON_LOGIN, 200, 404, 404, 404, kwargs=training_export_pk
+    ),
     # Public: anyone, signed in or not, checks a certificate.
     "public:certificate_check": same(200),
     # Traceability: a product's lots and QR codes for its enterprise, officers and leaders (who

@@ -4,6 +4,8 @@ A trainee is a person, often of an enterprise; ``person_key`` (name and phone, f
 "the same person" means, so nobody is enrolled twice in a course however the name is typed.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from laichau_nsc.models import CodeField, NormalizedTextMixin
+from enterprises.choices import ExportFormat
+from laichau_nsc.models import OPEN_STATES, CodeField, JobModel, NormalizedTextMixin
 from laichau_nsc.querysets import ScopedQuerySet
 
 from ..choices import CourseTopic, EnrollmentState, FundingSource
@@ -171,6 +174,9 @@ class Enrollment(NormalizedTextMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} – {self.course}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("programs:enrollment_detail", args=[self.pk])
+
 
 class Attendance(models.Model):
     """Whether an enrolled person attended a session."""
@@ -194,3 +200,89 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment} – {self.session.day:%d/%m/%Y}"
+
+
+class EnrollmentExportJobQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view") -> "EnrollmentExportJobQuerySet":
+        """An export belongs to the user who asked for it, and to nobody else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+def enrollment_export_folder(job: "EnrollmentExportJob") -> str:
+    return f"exports/training/{job.created_at:%Y/%m}/{job.pk}"
+
+
+def enrollment_export_upload_to(job: "EnrollmentExportJob", filename: str) -> str:
+    # One folder per try: a run that lost its lease never overwrites the file that is kept.
+    return f"{enrollment_export_folder(job)}/{job.attempts}/{filename}"
+
+
+class EnrollmentExportJob(JobModel):
+    """An export of the trainee list (XLSX or CSV) built by the job runner. ``params`` is the
+    list's query; the rows are those the asking user may see (an enterprise user: its own)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollment_exports"
+    )
+    format = models.CharField(_("định dạng"), max_length=5, choices=ExportFormat.choices)
+    params = models.JSONField(_("điều kiện lọc"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    file = models.FileField(
+        _("tệp"), upload_to=enrollment_export_upload_to, blank=True, max_length=200
+    )
+
+    handler = "programs.services_training.enrollment_export_build"
+    dedupe_while_open = True
+    pending_notice = _(
+        "Đã lưu yêu cầu xuất dữ liệu. Hệ thống xử lý nền đang tạm gián đoạn; tệp sẽ được tạo "
+        "tự động khi hệ thống hoạt động trở lại."
+    )
+
+    objects = EnrollmentExportJobQuerySet.as_manager()
+
+    class Meta(JobModel.Meta):
+        verbose_name = _("tệp xuất danh sách học viên")
+        verbose_name_plural = _("tệp xuất danh sách học viên")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["state", "run_after"],
+                condition=Q(state__in=OPEN_STATES),
+                name="enrollment_export_open",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(state__in=["queued", "running"]) & ~Q(dedupe_key=""),
+                name="enrollment_export_one_open_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.created_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:enrollment_export_detail", args=[self.pk])
+
+    def get_download_url(self) -> str:
+        return reverse("programs:enrollment_export_download", args=[self.pk])
+
+    def discard(self, result: dict) -> None:
+        if result.get("file"):
+            self.file.storage.delete(result["file"])
+
+    def on_done(self, result: dict) -> None:
+        """Remove what earlier tries (whose workers died) left in the job's folder."""
+        storage, keep = self.file.storage, result.get("file")
+        top = enrollment_export_folder(self)
+        if not storage.exists(top):
+            return
+        for attempt in storage.listdir(top)[0]:
+            for name in storage.listdir(f"{top}/{attempt}")[1]:
+                path = f"{top}/{attempt}/{name}"
+                if path != keep:
+                    storage.delete(path)

@@ -1,0 +1,94 @@
+"""The admin's pages for the programs app. Each part registers its models in its own block.
+
+Training records are read here, never typed: a course's dates must hold its sessions, an
+enrolment's ``person_key`` follows its name and phone, seats and completion numbers are checked
+under the course's lock. Only the portal's services keep those rules, so the admin shows courses,
+sessions, enrolments, attendance and export jobs read-only (with their history), and deletes
+nothing.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from laichau_nsc.admin import JobAdmin, PortalModelAdmin, PortalTabularInline
+
+from .models import Attendance, CourseSession, Enrollment, EnrollmentExportJob, TrainingCourse
+
+
+class ReadOnlyAdmin(PortalModelAdmin):
+    """Rows written by the portal's services: looked at, never typed here."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Read-only, with the record's history page."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+class ReadOnlyInline(PortalTabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- Training -----------------------------------------------------------------------------------
+
+
+class CourseSessionInline(ReadOnlyInline):
+    model = CourseSession
+
+
+@admin.register(TrainingCourse)
+class TrainingCourseAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("title", "topic", "starts_on", "ends_on", "place", "capacity", "is_archived")
+    list_filter = ("topic", "enrolment_open", "is_archived")
+    search_fields = ("title", "place", "organiser")
+    date_hierarchy = "starts_on"
+    inlines = (CourseSessionInline,)
+
+
+@admin.register(CourseSession)
+class CourseSessionAdmin(ReadOnlyAdmin):
+    list_display = ("course", "day", "title")
+    list_select_related = ("course",)
+    search_fields = ("course__title", "title")
+    date_hierarchy = "day"
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("full_name", "phone", "enterprise", "course", "state", "completion_number")
+    list_filter = ("state",)
+    list_select_related = ("course", "enterprise")
+    search_fields = ("full_name", "phone", "person_key", "enterprise__name", "course__title")
+    raw_id_fields = ("course", "enterprise", "enrolled_by")
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ReadOnlyAdmin):
+    list_display = ("enrollment", "session", "present", "recorded_by", "recorded_at")
+    list_filter = ("present",)
+    list_select_related = ("enrollment__course", "session__course", "recorded_by")
+    search_fields = ("enrollment__full_name", "session__course__title")
+
+
+@admin.register(EnrollmentExportJob)
+class EnrollmentExportJobAdmin(JobAdmin):
+    list_display = ("user", "format", "state", "row_count", "created_at", "finished_at")
+    list_select_related = ("user",)

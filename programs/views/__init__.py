@@ -1,0 +1,1 @@
+"""Pages of the programs app, one module per part (training, support, indicators…)."""
