@@ -20,6 +20,12 @@ from .choices import ExpertField, FundingSource, SupportKind
 from .filters_training import ARCHIVED_CHOICES, _year_filter
 from .models import Expert, SupportActivity, SupportFunding
 
+class CodeFilter(django_filters.CharFilter):
+    """A code typed by hand (a tax code): NFKC-normalised like every code field."""
+
+    field_class = CodeField
+
+
 ACTIVE_CHOICES = [("yes", _("Đang tham gia")), ("no", _("Đã thôi tham gia"))]
 
 
@@ -135,11 +141,10 @@ class SupportActivityFilterSet(PortalFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Hình thức hỗ trợ"), choices=SupportKind.choices, empty_label=_("Tất cả")
     )
-    enterprise = django_filters.CharFilter(
+    enterprise = CodeFilter(
         label=_("Mã số thuế doanh nghiệp"),
         method="filter_enterprise",
         max_length=20,
-        field_class=CodeField,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     admin_unit = django_filters.ChoiceFilter(
