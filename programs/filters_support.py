@@ -20,6 +20,7 @@ from .choices import ExpertField, FundingSource, SupportKind
 from .filters_training import ARCHIVED_CHOICES, _year_filter
 from .models import Expert, SupportActivity, SupportFunding
 
+
 class CodeFilter(django_filters.CharFilter):
     """A code typed by hand (a tax code): NFKC-normalised like every code field."""
 
