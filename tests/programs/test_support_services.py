@@ -104,7 +104,8 @@ def test_archived_expert_is_kept_and_cannot_be_chosen_for_new_support(officer, e
     expert = ExpertFactory()
     services.expert_set_archived(expert_id=expert.pk, archived=True, user=officer)
     expert.refresh_from_db()
-    assert expert.is_archived and expert.version == 2
+    assert expert.is_archived
+    assert expert.version == 2
     with pytest.raises(ValidationError) as error:
         services.support_create(
             enterprise=enterprise_a, data=data(), experts=[expert], fundings={}, user=officer
@@ -180,9 +181,7 @@ def test_update_replaces_the_funding_rows_and_keeps_their_history(officer, enter
         CENTRAL: 10_000_000,
     }
     kinds = sorted(
-        SupportFunding.history.filter(activity_id=activity.pk).values_list(
-            "source", "history_type"
-        )
+        SupportFunding.history.filter(activity_id=activity.pk).values_list("source", "history_type")
     )
     # created twice (provincial, enterprise), then provincial changed, enterprise deleted,
     # central created.
@@ -301,7 +300,8 @@ def test_archived_support_is_kept_and_not_edited_until_restored(officer, enterpr
         )
     services.support_set_archived(activity_id=activity.pk, archived=False, user=officer)
     activity.refresh_from_db()
-    assert not activity.is_archived and activity.version == 3
+    assert not activity.is_archived
+    assert activity.version == 3
     assert activity.fundings.aggregate(s=Sum("amount"))["s"] == 50_000_000
 
 
