@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -379,7 +380,7 @@ class SupportUpdateView(SupportFormMixin, ConflictFormMixin, ScopedMixin, Update
 
     def get_initial(self):
         initial = super().get_initial()
-        total = sum(f.amount for f in self.object.fundings.all())
+        total = self.object.fundings.aggregate(total=Sum("amount"))["total"] or 0
         return {**initial, "total": total}
 
     def save(self, form, fundings: dict[str, int]) -> SupportActivity:
