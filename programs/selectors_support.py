@@ -196,6 +196,16 @@ def support_detail_fundings(activity: SupportActivity) -> list[SupportFunding]:
     return sorted(activity.fundings.all(), key=lambda f: order.get(f.source, 99))
 
 
+def funding_history(activity: SupportActivity, limit: int = 50) -> list:
+    """The latest changes to an activity's funding rows (added, changed, removed), newest
+    first, with who made them: one query."""
+    return list(
+        SupportFunding.history.filter(activity_id=activity.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
 def enterprise_support(*, enterprise: Enterprise, user) -> dict[str, Any]:
     """The support on an enterprise's page: its latest activities (up to ``SECTION_ROWS``),
     and what all of them add up to. Three queries however many there are."""

@@ -267,6 +267,7 @@ class SupportDetailView(ScopedMixin, DetailView):
         context["staff"] = is_staff_reader(self.request.user)
         if context["staff"]:
             context["history"] = record_history(activity)
+            context["funding_history"] = selectors.funding_history(activity)
         return context
 
 

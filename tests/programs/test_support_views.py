@@ -322,6 +322,19 @@ def test_two_officers_editing_one_activity(officer, enterprise_a):
     activity.refresh_from_db()
     assert activity.title == "Lần một"
     assert activity.version == 2
+    page = client.get(activity.get_absolute_url()).content.decode()
+    # The funding rows' own history: the factory's row, then the officer's changes.
+    assert "Lịch sử kinh phí" in page
+    assert page.count("canbo") >= 2
+
+
+def test_filtering_by_htmx_gets_the_results_with_their_totals(officer, enterprise_a):
+    SupportActivityFactory(enterprise=enterprise_a, funding={"other": 7_000_000})
+    response = client_for(officer).get(f"{SUPPORT}?kind=consulting", HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert 'id="support-totals"' in page
+    assert "7.000.000 ₫" in page
+    assert "<html" not in page
 
 
 def test_expert_form_saves_fields_and_shows_refusals(officer):
@@ -504,8 +517,8 @@ def test_support_page_and_enterprise_page_query_counts_are_flat(officer, enterpr
 
     client = client_for(officer)
     # session, user, roles; the activity (with its total); its funding rows; its experts; its
-    # history; the bell.
-    assert assert_queries_constant(client, activity.get_absolute_url(), add) == 8
+    # history; its funding rows' history; the bell.
+    assert assert_queries_constant(client, activity.get_absolute_url(), add) == 9
     client.get(enterprise_a.get_absolute_url())  # catalogues
     # The enterprise's page as before, plus its support: the latest rows, the counts, the sums.
     assert assert_queries_constant(client, enterprise_a.get_absolute_url(), add) == 16
