@@ -82,6 +82,9 @@ class EnterpriseDetailView(ScopedMixin, DetailView):
 
         context.update(enterprise_records(enterprise=enterprise, user=self.request.user))
         context.update(enterprise_products(enterprise=enterprise, user=self.request.user))
+        from programs.selectors_support import enterprise_support  # programs builds on both
+
+        context.update(enterprise_support(enterprise=enterprise, user=self.request.user))
         if is_officer(self.request.user):
             context["memberships"] = (
                 Membership.objects.for_user(self.request.user)

@@ -12,7 +12,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from laichau_nsc.admin import JobAdmin, PortalModelAdmin, PortalTabularInline
 
-from .models import Attendance, CourseSession, Enrollment, EnrollmentExportJob, TrainingCourse
+from .models import (
+    Attendance,
+    CourseSession,
+    Enrollment,
+    EnrollmentExportJob,
+    Expert,
+    SupportActivity,
+    SupportExportJob,
+    SupportFunding,
+    TrainingCourse,
+)
 
 
 class ReadOnlyAdmin(PortalModelAdmin):
@@ -91,4 +101,36 @@ class AttendanceAdmin(ReadOnlyAdmin):
 @admin.register(EnrollmentExportJob)
 class EnrollmentExportJobAdmin(JobAdmin):
     list_display = ("user", "format", "state", "row_count", "created_at", "finished_at")
+    list_select_related = ("user",)
+
+
+# --- Experts and support: read-only too (funding must add up, adoptions belong to the enterprise,
+# versions are checked: only ``services_support`` keeps those rules) ------------------------------
+
+
+@admin.register(Expert)
+class ExpertAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("full_name", "organisation", "certified_year", "is_active", "is_archived")
+    list_filter = ("is_active", "is_archived", "certified_year")
+    search_fields = ("full_name", "organisation", "qualifications")
+
+
+class SupportFundingInline(ReadOnlyInline):
+    model = SupportFunding
+
+
+@admin.register(SupportActivity)
+class SupportActivityAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("title", "enterprise", "kind", "provided_on", "decision_number", "is_archived")
+    list_filter = ("kind", "is_archived")
+    list_select_related = ("enterprise",)
+    search_fields = ("title", "enterprise__name", "enterprise__tax_code", "decision_number")
+    date_hierarchy = "provided_on"
+    raw_id_fields = ("enterprise", "adoption", "course")
+    inlines = (SupportFundingInline,)
+
+
+@admin.register(SupportExportJob)
+class SupportExportJobAdmin(JobAdmin):
+    list_display = ("user", "subject", "format", "state", "row_count", "created_at", "finished_at")
     list_select_related = ("user",)

@@ -55,3 +55,10 @@ class ExpertField(models.TextChoices):
     MEASUREMENT = "measurement", _("Đo lường, thử nghiệm")
     BARCODES_TRACEABILITY = "barcodes_traceability", _("Mã số mã vạch, truy xuất nguồn gốc")
     DIGITAL_TRANSFORMATION = "digital_transformation", _("Chuyển đổi số")
+
+
+class SupportExportSubject(models.TextChoices):
+    """Which list a support export holds."""
+
+    EXPERTS = "experts", _("Chuyên gia năng suất chất lượng")
+    ACTIVITIES = "activities", _("Hoạt động hỗ trợ doanh nghiệp")

@@ -3,7 +3,7 @@ block."""
 
 from django.urls import path
 
-from .views import training
+from .views import support, training
 
 app_name = "programs"
 
@@ -69,6 +69,48 @@ training_patterns = [
     ),
 ]
 
+# --- Support: the expert team, support activities by funding source, their exports -----------
+support_patterns = [
+    path("chuyen-gia/", support.ExpertListView.as_view(), name="expert_list"),
+    path("chuyen-gia/them/", support.ExpertCreateView.as_view(), name="expert_create"),
+    path("chuyen-gia/xuat/", support.ExpertExportCreateView.as_view(), name="expert_export_create"),
+    path("chuyen-gia/<int:pk>/", support.ExpertDetailView.as_view(), name="expert_detail"),
+    path("chuyen-gia/<int:pk>/sua/", support.ExpertUpdateView.as_view(), name="expert_update"),
+    path(
+        "chuyen-gia/<int:pk>/luu-tru/", support.ExpertArchiveView.as_view(), name="expert_archive"
+    ),
+    path(
+        "chuyen-gia/<int:pk>/khoi-phuc/",
+        support.ExpertRestoreView.as_view(),
+        name="expert_restore",
+    ),
+    path("ho-tro/", support.SupportListView.as_view(), name="support_list"),
+    path("ho-tro/them/", support.SupportCreateView.as_view(), name="support_create"),
+    path("ho-tro/xuat/", support.SupportExportCreateView.as_view(), name="support_export_create"),
+    path(
+        "ho-tro/xuat/<uuid:pk>/",
+        support.SupportExportDetailView.as_view(),
+        name="support_export_detail",
+    ),
+    path(
+        "ho-tro/xuat/<uuid:pk>/tai-ve/",
+        support.SupportExportDownloadView.as_view(),
+        name="support_export_download",
+    ),
+    path("ho-tro/<int:pk>/", support.SupportDetailView.as_view(), name="support_detail"),
+    path("ho-tro/<int:pk>/sua/", support.SupportUpdateView.as_view(), name="support_update"),
+    path("ho-tro/<int:pk>/luu-tru/", support.SupportArchiveView.as_view(), name="support_archive"),
+    path(
+        "ho-tro/<int:pk>/khoi-phuc/", support.SupportRestoreView.as_view(), name="support_restore"
+    ),
+    path(
+        "ho-tro/<int:pk>/quyet-dinh/",
+        support.SupportDecisionFileView.as_view(),
+        name="support_decision_file",
+    ),
+]
+
 urlpatterns = [
     *training_patterns,
+    *support_patterns,
 ]

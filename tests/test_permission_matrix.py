@@ -14,12 +14,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from enterprises import services
 from laichau_nsc import jobs
-from programs.models import EnrollmentExportJob
+from programs.models import EnrollmentExportJob, SupportExportJob
 from standards import services as standards_services
 from standards import services_products as products_services
 from standards.models import BarcodeExportJob
 from tests.enterprises.factories import MembershipFactory
 from tests.factories import UserFactory
+from tests.programs.factories_support import ExpertFactory, SupportActivityFactory
 from tests.programs.training_factories import CourseFactory, EnrollmentFactory
 from tests.standards.factories import (
     AdoptionFactory,
@@ -185,6 +186,29 @@ def training_export_pk(world: World) -> dict:
     return {"pk": job.pk}
 
 
+# Experts and support (programs): created on demand, of enterprise B.
+def expert_pk(world: World) -> dict:
+    expert = ExpertFactory()
+    SupportActivityFactory(enterprise=world.enterprise_b, experts=[expert])
+    return {"pk": expert.pk}
+
+
+def support_b_pk(world: World) -> dict:
+    """Support B received, with its decision's scan."""
+    activity = SupportActivityFactory(enterprise=world.enterprise_b)
+    activity.decision_file.save("qd.pdf", ContentFile(pdf_bytes()))
+    return {"pk": activity.pk}
+
+
+def support_export_pk(world: World) -> dict:
+    # The officer's finished export of the support list (only its owner sees it).
+    job = SupportExportJob.objects.create(
+        user=world.officer_export.user, subject="activities", format="xlsx", params={}
+    )
+    jobs.execute(SupportExportJob._meta.label, job.pk, heartbeat=False)
+    return {"pk": job.pk}
+
+
 EXPECTATIONS: dict[str, Row] = {
     "home": Row(302, 200, 200, 200, 200),
     "favicon": same(302),  # to the static file, for everyone
@@ -325,6 +349,27 @@ EXPECTATIONS: dict[str, Row] = {
     "programs:enrollment_export_download": Row(
         ANON_LOGIN, 200, 404, 404, 404, kwargs=training_export_pk
     ),
+    # Experts: every signed-in role reads the team; officers change it.
+    "programs:expert_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "programs:expert_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "programs:expert_export_create": Row(ANON_LOGIN, 405, 405, 405, 405),  # POST only
+    "programs:expert_detail": Row(ANON_LOGIN, 200, 200, 200, 200, kwargs=expert_pk),
+    "programs:expert_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=expert_pk),
+    "programs:expert_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=expert_pk),
+    "programs:expert_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=expert_pk),
+    # Support: officers record, leaders read, an enterprise reads what it received (A: 404).
+    "programs:support_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+    "programs:support_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "programs:support_export_create": Row(ANON_LOGIN, 405, 405, 405, 405),  # POST only
+    "programs:support_export_detail": Row(ANON_LOGIN, 200, 404, 404, 404, kwargs=support_export_pk),
+    "programs:support_export_download": Row(
+        ANON_LOGIN, 200, 404, 404, 404, kwargs=support_export_pk
+    ),
+    "programs:support_detail": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=support_b_pk),
+    "programs:support_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=support_b_pk),
+    "programs:support_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=support_b_pk),
+    "programs:support_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=support_b_pk),
+    "programs:support_decision_file": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=support_b_pk),
     # Public: anyone, signed in or not, checks a certificate.
     "public:certificate_check": same(200),
     # Traceability: a product's lots and QR codes for its enterprise, officers and leaders (who

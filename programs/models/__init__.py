@@ -24,6 +24,7 @@ from .support import (
     ExpertQuerySet,
     SupportActivity,
     SupportActivityQuerySet,
+    SupportExportJob,
     SupportFunding,
 )
 from .training import (
@@ -55,6 +56,7 @@ __all__ = [
     "SummaryState",
     "SupportActivity",
     "SupportActivityQuerySet",
+    "SupportExportJob",
     "SupportFunding",
     "Target",
     "TrainingCourse",

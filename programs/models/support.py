@@ -1,16 +1,21 @@
 """What the programme gave: the provincial expert team, and support activities for enterprises
 with their amounts by funding source."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from laichau_nsc.models import CodeField, NormalizedTextMixin
+from enterprises.choices import ExportFormat
+from laichau_nsc.files import private_upload_to
+from laichau_nsc.models import OPEN_STATES, CodeField, JobModel, NormalizedTextMixin
 from laichau_nsc.querysets import ScopedQuerySet
 
-from ..choices import ExpertField, FundingSource, SupportKind
+from ..choices import ExpertField, FundingSource, SupportExportSubject, SupportKind
 
 
 class ExpertQuerySet(ScopedQuerySet):
@@ -41,6 +46,9 @@ class Expert(NormalizedTextMixin, models.Model):
     joined_on = models.DateField(_("tham gia từ"), null=True, blank=True)
     left_on = models.DateField(_("thôi tham gia từ"), null=True, blank=True)
     is_active = models.BooleanField(_("đang tham gia"), default=True)
+    #: Archived: entered by mistake or withdrawn from the records (not "left the team", which is
+    #: ``is_active``); hidden from enterprise users, kept with its history.
+    is_archived = models.BooleanField(_("đã lưu trữ"), default=False)
     version = models.PositiveIntegerField(editable=False, default=1)
 
     history = HistoricalRecords()
@@ -104,13 +112,19 @@ class SupportActivity(NormalizedTextMixin, models.Model):
     )
     decision_number = CodeField(_("số quyết định phê duyệt"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_file = models.FileField(
+        _("tệp quyết định"),
+        upload_to=private_upload_to("support-decisions"),
+        blank=True,
+        max_length=300,
+    )
     note = models.TextField(_("ghi chú"), blank=True)
     is_archived = models.BooleanField(_("đã lưu trữ"), default=False)
     version = models.PositiveIntegerField(editable=False, default=1)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["decision_file"])
     objects = SupportActivityQuerySet.as_manager()
 
     class Meta:
@@ -136,6 +150,9 @@ class SupportFunding(NormalizedTextMixin, models.Model):
     source = models.CharField(_("nguồn kinh phí"), max_length=20, choices=FundingSource.choices)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
 
+    #: A change of the amounts is kept like any other edit (the activity's version bumps too).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("kinh phí hỗ trợ theo nguồn")
         verbose_name_plural = _("kinh phí hỗ trợ theo nguồn")
@@ -147,3 +164,95 @@ class SupportFunding(NormalizedTextMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.amount}"
+
+
+class SupportExportJobQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view") -> "SupportExportJobQuerySet":
+        """An export belongs to the user who asked for it, and to nobody else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+def support_export_folder(job: "SupportExportJob") -> str:
+    return f"exports/support/{job.created_at:%Y/%m}/{job.pk}"
+
+
+def support_export_upload_to(job: "SupportExportJob", filename: str) -> str:
+    # One folder per try: a run that lost its lease never overwrites the file that is kept.
+    return f"{support_export_folder(job)}/{job.attempts}/{filename}"
+
+
+class SupportExportJob(JobModel):
+    """An export of the expert list or of the support list (XLSX or CSV) built by the job
+    runner. ``params`` is the list's query; the rows are those the asking user may see."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_exports"
+    )
+    subject = models.CharField(_("danh sách"), max_length=12, choices=SupportExportSubject.choices)
+    format = models.CharField(_("định dạng"), max_length=5, choices=ExportFormat.choices)
+    params = models.JSONField(_("điều kiện lọc"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    file = models.FileField(
+        _("tệp"), upload_to=support_export_upload_to, blank=True, max_length=200
+    )
+
+    handler = "programs.services_support.support_export_build"
+    dedupe_while_open = True
+    pending_notice = _(
+        "Đã lưu yêu cầu xuất dữ liệu. Hệ thống xử lý nền đang tạm gián đoạn; tệp sẽ được tạo "
+        "tự động khi hệ thống hoạt động trở lại."
+    )
+
+    objects = SupportExportJobQuerySet.as_manager()
+
+    class Meta(JobModel.Meta):
+        verbose_name = _("tệp xuất danh sách chuyên gia, hỗ trợ")
+        verbose_name_plural = _("tệp xuất danh sách chuyên gia, hỗ trợ")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["state", "run_after"],
+                condition=Q(state__in=OPEN_STATES),
+                name="support_export_open",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(state__in=["queued", "running"]) & ~Q(dedupe_key=""),
+                name="support_export_one_open_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        when = f"{self.created_at:%d/%m/%Y %H:%M}"
+        return f"{self.get_subject_display()} {self.get_format_display()} {when}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:support_export_detail", args=[self.pk])
+
+    def get_download_url(self) -> str:
+        return reverse("programs:support_export_download", args=[self.pk])
+
+    def get_list_url(self) -> str:
+        name = "expert_list" if self.subject == SupportExportSubject.EXPERTS else "support_list"
+        return reverse(f"programs:{name}")
+
+    def discard(self, result: dict) -> None:
+        if result.get("file"):
+            self.file.storage.delete(result["file"])
+
+    def on_done(self, result: dict) -> None:
+        """Remove what earlier tries (whose workers died) left in the job's folder."""
+        storage, keep = self.file.storage, result.get("file")
+        top = support_export_folder(self)
+        if not storage.exists(top):
+            return
+        for attempt in storage.listdir(top)[0]:
+            for name in storage.listdir(f"{top}/{attempt}")[1]:
+                path = f"{top}/{attempt}/{name}"
+                if path != keep:
+                    storage.delete(path)
