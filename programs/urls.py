@@ -3,7 +3,7 @@ block."""
 
 from django.urls import path
 
-from .views import training
+from .views import reports, training
 
 app_name = "programs"
 
@@ -69,6 +69,41 @@ training_patterns = [
     ),
 ]
 
+# --- The yearly report: narrative, builds (job runner), files, approval of a year's figures ---
+report_patterns = [
+    path("bao-cao-nam/", reports.ReportIndexView.as_view(), name="report_index"),
+    path("bao-cao-nam/<int:year>/", reports.ReportYearView.as_view(), name="report_year"),
+    path(
+        "bao-cao-nam/<int:year>/noi-dung/",
+        reports.NarrativeEditView.as_view(),
+        name="report_narrative",
+    ),
+    path(
+        "bao-cao-nam/<int:year>/tao/", reports.ReportRequestView.as_view(), name="report_request"
+    ),
+    path("bao-cao-nam/lan-tao/<int:pk>/", reports.ReportRunDetailView.as_view(), name="report_detail"),
+    path(
+        "bao-cao-nam/lan-tao/<int:pk>/tai-ve/<str:kind>/",
+        reports.ReportDownloadView.as_view(),
+        name="report_download",
+    ),
+    path(
+        "bao-cao-nam/<int:year>/phe-duyet/", reports.YearApproveView.as_view(), name="year_approve"
+    ),
+    path(
+        "bao-cao-nam/<int:year>/de-nghi-mo-lai/",
+        reports.YearReopenRequestView.as_view(),
+        name="year_reopen_request",
+    ),
+    path("bao-cao-nam/<int:year>/mo-lai/", reports.YearReopenView.as_view(), name="year_reopen"),
+    path(
+        "bao-cao-nam/<int:year>/thay-doi/",
+        reports.ApprovalChangesView.as_view(),
+        name="approval_changes",
+    ),
+]
+
 urlpatterns = [
     *training_patterns,
+    *report_patterns,
 ]
