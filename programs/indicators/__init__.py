@@ -24,7 +24,15 @@ from .base import (
     format_number,
     progress_text,
 )
-from .compute import breakdown_of, group_rows, period_table, snapshot, value_of, year_table
+from .compute import (
+    breakdown_of,
+    group_rows,
+    json_number,
+    period_table,
+    snapshot,
+    value_of,
+    year_table,
+)
 from .registry import all_indicators, get
 
 __all__ = [
@@ -38,6 +46,7 @@ __all__ = [
     "format_number",
     "get",
     "group_rows",
+    "json_number",
     "period_table",
     "progress_text",
     "snapshot",
