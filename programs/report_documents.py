@@ -216,11 +216,19 @@ def _no_cell_margins(table) -> None:
     table._tbl.tblPr.append(margins)
 
 
-LEFT_BLOCK_MM, RIGHT_BLOCK_MM = 64, 101
+# The two blocks are wider than the text (175 mm) and reach 10 mm into the left margin, as the
+# Decree's own samples do, so "SỞ KHOA HỌC VÀ CÔNG NGHỆ" and the nation's name fit on one line.
+LEFT_BLOCK_MM, RIGHT_BLOCK_MM, BLOCKS_INDENT_MM = 74, 101, -10
 
 
 def _header_blocks(document, content: ReportContent) -> None:
-    left, right = _plain_table(document, [LEFT_BLOCK_MM, RIGHT_BLOCK_MM]).rows[0].cells
+    table = _plain_table(document, [LEFT_BLOCK_MM, RIGHT_BLOCK_MM])
+    table.alignment = None
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(int(BLOCKS_INDENT_MM * 56.7)))  # twentieths of a point
+    indent.set(qn("w:type"), "dxa")
+    table._tbl.tblPr.append(indent)
+    left, right = table.rows[0].cells
     _line(left, content.issuer.superior.upper(), 12)
     _line(left, content.issuer.body.upper(), 12, bold=True)
     _rule(left, 24, LEFT_BLOCK_MM)
@@ -279,7 +287,7 @@ def _body(document, content: ReportContent) -> None:
 
 
 SUMMARY_HEADERS = ("TT", "Chỉ tiêu", "Đơn vị tính", "Kết quả", "Kế hoạch", "Tiến độ")
-SUMMARY_WIDTHS = [11, 50, 18, 30, 24, 32]
+SUMMARY_WIDTHS = [11, 50, 21, 29, 22, 32]
 
 
 def _figures_table(document, content: ReportContent) -> None:

@@ -259,8 +259,11 @@ def _narrative(year: int, data: Mapping[str, Any]) -> Narrative:
 
 
 def figures(indicators: Mapping[str, Any]) -> list[Figure]:
-    """The figures of ``programs.indicators.snapshot(year)``, in its order."""
-    return [_figure(item) for item in indicators.get("indicators", [])]
+    """The figures of ``programs.indicators.snapshot(year)`` (indicators by code), in its
+    ``order``."""
+    by_code = indicators.get("indicators") or {}
+    order = indicators.get("order") or list(by_code)
+    return [_figure(by_code[code]) for code in order if code in by_code]
 
 
 def _figure(item: Mapping[str, Any]) -> Figure:
