@@ -307,9 +307,7 @@ def snapshot_diff(before: dict, after: dict) -> list[FigureChange]:
         a, b = old.get(code), new.get(code)
         name = (b or a).name
         if a is None or b is None:
-            changes.append(
-                FigureChange(code, name, "", a and a.value_text, b and b.value_text)
-            )
+            changes.append(FigureChange(code, name, "", a and a.value_text, b and b.value_text))
             continue
         for label, x, y in (
             ("", a.value_text, b.value_text),

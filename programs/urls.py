@@ -78,10 +78,10 @@ report_patterns = [
         reports.NarrativeEditView.as_view(),
         name="report_narrative",
     ),
+    path("bao-cao-nam/<int:year>/tao/", reports.ReportRequestView.as_view(), name="report_request"),
     path(
-        "bao-cao-nam/<int:year>/tao/", reports.ReportRequestView.as_view(), name="report_request"
+        "bao-cao-nam/lan-tao/<int:pk>/", reports.ReportRunDetailView.as_view(), name="report_detail"
     ),
-    path("bao-cao-nam/lan-tao/<int:pk>/", reports.ReportRunDetailView.as_view(), name="report_detail"),
     path(
         "bao-cao-nam/lan-tao/<int:pk>/tai-ve/<str:kind>/",
         reports.ReportDownloadView.as_view(),

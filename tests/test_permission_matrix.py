@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from enterprises import services
 from laichau_nsc import jobs
-from programs.models import EnrollmentExportJob
+from programs.models import EnrollmentExportJob, ReportRun, YearApproval
 from standards import services as standards_services
 from standards import services_products as products_services
 from standards.models import BarcodeExportJob
@@ -185,6 +185,25 @@ def training_export_pk(world: World) -> dict:
     return {"pk": job.pk}
 
 
+# The yearly report (issue 10): a finished build with a file, and an approved year, made on demand.
+REPORT_YEAR = {"year": 2022}
+
+
+def report_run_pk(world: World) -> dict:
+    run = ReportRun.objects.create(year=2022, state="done")
+    run.xlsx.save("bao-cao-nsc-2022.xlsx", ContentFile(b"PK\x03\x04"))
+    return {"pk": run.pk}
+
+
+def report_download(world: World) -> dict:
+    return {**report_run_pk(world), "kind": "xlsx"}
+
+
+def approved_year(world: World) -> dict:
+    YearApproval.objects.create(year=2022, state="approved", snapshot={})
+    return REPORT_YEAR
+
+
 EXPECTATIONS: dict[str, Row] = {
     "home": Row(302, 200, 200, 200, 200),
     "favicon": same(302),  # to the static file, for everyone
@@ -325,6 +344,18 @@ EXPECTATIONS: dict[str, Row] = {
     "programs:enrollment_export_download": Row(
         ANON_LOGIN, 200, 404, 404, 404, kwargs=training_export_pk
     ),
+    # The yearly report: officers and leaders only (enterprises never); officers write and ask
+    # to reopen, leaders approve and reopen (both POST only).
+    "programs:report_index": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "programs:report_year": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:report_narrative": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:report_request": Row(ANON_LOGIN, 405, 405, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:report_detail": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=report_run_pk),
+    "programs:report_download": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=report_download),
+    "programs:year_approve": Row(ANON_LOGIN, 403, 405, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:year_reopen": Row(ANON_LOGIN, 403, 405, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:year_reopen_request": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=approved_year),
+    "programs:approval_changes": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=approved_year),
     # Public: anyone, signed in or not, checks a certificate.
     "public:certificate_check": same(200),
     # Traceability: a product's lots and QR codes for its enterprise, officers and leaders (who

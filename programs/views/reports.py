@@ -131,9 +131,7 @@ class NarrativeEditView(ConflictFormMixin, YearMixin, UpdateView):
     template_name = "programs/reports/narrative_form.html"
 
     def get_object(self, queryset=None) -> ReportNarrative:
-        found = ReportNarrative.objects.for_user(self.request.user, "change").filter(
-            year=self.year
-        )
+        found = ReportNarrative.objects.for_user(self.request.user, "change").filter(year=self.year)
         return found.first() or ReportNarrative(year=self.year)
 
     def get_context_data(self, **kwargs):
@@ -246,7 +244,10 @@ class YearApproveView(ApprovalStepView):
         if not data.get("report"):
             raise ValidationError(_("Chỉ phê duyệt được số liệu của một báo cáo đã tạo xong."))
         services.year_approve(
-            year=self.year, report_id=data["report"], version=data["version"], user=self.request.user
+            year=self.year,
+            report_id=data["report"],
+            version=data["version"],
+            user=self.request.user,
         )
 
 
@@ -273,7 +274,11 @@ class YearReopenRequestView(YearMixin, FormView):
         return {"version": approval.version if approval else None}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "year": self.year, "approval": self.approval()}
+        return {
+            **super().get_context_data(**kwargs),
+            "year": self.year,
+            "approval": self.approval(),
+        }
 
     def form_valid(self, form):
         try:
