@@ -12,7 +12,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from laichau_nsc.admin import JobAdmin, PortalModelAdmin, PortalTabularInline
 
-from .models import Attendance, CourseSession, Enrollment, EnrollmentExportJob, TrainingCourse
+from .models import (
+    Attendance,
+    CourseSession,
+    Enrollment,
+    EnrollmentExportJob,
+    ReportNarrative,
+    ReportRun,
+    TrainingCourse,
+    YearApproval,
+)
 
 
 class ReadOnlyAdmin(PortalModelAdmin):
@@ -92,3 +101,28 @@ class AttendanceAdmin(ReadOnlyAdmin):
 class EnrollmentExportJobAdmin(JobAdmin):
     list_display = ("user", "format", "state", "row_count", "created_at", "finished_at")
     list_select_related = ("user",)
+
+
+# --- The yearly report ---------------------------------------------------------------------------
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(JobAdmin):
+    list_display = ("year", "requested_by", "state", "progress", "created_at", "finished_at")
+    list_filter = ("state", "year")
+    list_select_related = ("requested_by",)
+
+
+@admin.register(ReportNarrative)
+class ReportNarrativeAdmin(ReadOnlyHistoryAdmin):
+    """Written on the report's page (versioned there)."""
+
+    list_display = ("year", "document_number", "issued_on", "signer_name", "updated_at")
+
+
+@admin.register(YearApproval)
+class YearApprovalAdmin(ReadOnlyHistoryAdmin):
+    """Approved, asked to reopen and reopened on the report's page, each step notified."""
+
+    list_display = ("year", "state", "approved_by", "approved_at", "reopen_requested_at")
+    list_filter = ("state",)

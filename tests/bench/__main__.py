@@ -24,7 +24,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
-GROUPS = ("enterprises", "certificates", "products")
+GROUPS = ("enterprises", "certificates", "products", "reports")
 
 
 def parse_args() -> argparse.Namespace:
@@ -68,6 +68,9 @@ def parse_args() -> argparse.Namespace:
         help="due certificates the reminder job processes, two sizes (memory must stay flat)",
     )
     parser.add_argument(
+        "--report-repeat", type=int, default=4, help="timed builds of the yearly report"
+    )
+    parser.add_argument(
         "--expiring-path",
         default=None,
         help="path (with query) of the officers' 'expiring within 90 days' list; default: "
@@ -96,6 +99,7 @@ def main() -> int:
     from django.db import connection
 
     from . import certificates, measures, products, report
+    from . import reports as yearly_report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
@@ -168,6 +172,12 @@ def main() -> int:
         )
     if "products" in args.only:
         measure("queries per public page", products.queries_per_public_page)
+    if "reports" in args.only:
+        measure(
+            "report build against SQL",
+            lambda: yearly_report.report_build_against_sql(2022, args.report_repeat),
+        )
+        measure("report build memory", lambda: yearly_report.report_build_memory((2021, 2024)))
     try:
         with gunicorn(
             workers=args.workers, threads=args.threads, log_path=RESULTS / "gunicorn.log"
