@@ -296,14 +296,16 @@ def _figures_table(document, content: ReportContent) -> None:
     table = _grid(document, headers, SUMMARY_WIDTHS)
     for group, figures in content.groups:
         if group:
-            cell = table.add_row().cells
+            cell = _add_row(table)
             merged = cell[0].merge(cell[-1])
             _cell_text(merged, group, bold=True, align="left")
+            # A group's title never stays alone at the foot of a page.
+            merged.paragraphs[0].paragraph_format.keep_with_next = True
         for number, figure in figures:
             name = figure.name + (" (*)" if figure.source == "entered" else "")
             values = (str(number), name, figure.unit, figure.value_text)
             values += (figure.target_text, figure.progress_text)
-            cells = table.add_row().cells
+            cells = _add_row(table)
             for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
                 _cell_text(cell, text, align="left" if index == 1 else "center")
     if content.has_entered:
@@ -330,6 +332,13 @@ def _grid(document, headers: list[str], widths_mm: list[float]):
     for cell, text in zip(header.cells, headers, strict=True):
         _cell_text(cell, text, bold=True)
     return table
+
+
+def _add_row(table):
+    """A row that is never split across two pages."""
+    row = table.add_row()
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return row.cells
 
 
 def _cell_text(cell, text: str, *, bold: bool = False, align: str = "center") -> None:
@@ -383,7 +392,7 @@ def _appendices(document, content: ReportContent) -> None:
         heading.paragraph_format.keep_with_next = True
         table = _grid(document, ["TT", breakdown.title, f"Năm {content.year}"], APPENDIX_WIDTHS)
         for index, row in enumerate(breakdown.rows, start=1):
-            cells = table.add_row().cells
+            cells = _add_row(table)
             texts = (str(index), row.label or row.key, number_text(row.value))
             for cell, text, align in zip(cells, texts, ("center", "left", "right"), strict=True):
                 _cell_text(cell, text, align=align)

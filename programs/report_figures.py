@@ -22,6 +22,9 @@ BREAKDOWN_TITLES = {
     "source": "Theo nguồn kinh phí",
 }
 
+#: Room left to write a number or a date by hand (no-break spaces, which HTML keeps).
+BLANK = "\u00a0" * 6
+
 SOURCE_LABELS = {
     "computed": "Tính từ dữ liệu",
     "entered": "Nhập tay",
@@ -143,7 +146,7 @@ class ReportContent:
 
     @property
     def number_line(self) -> str:
-        number = self.narrative.document_number or f"    /BC-{self.issuer.abbreviation}"
+        number = self.narrative.document_number or f"{BLANK}/BC-{self.issuer.abbreviation}"
         return f"Số: {number}"
 
     @property
@@ -151,7 +154,7 @@ class ReportContent:
         place = self.narrative.place or settings.PORTAL_PROVINCE_NAME
         day = self.narrative.issued_on
         if day is None:
-            return f"{place}, ngày      tháng      năm {self.year + 1}"
+            return f"{place}, ngày{BLANK}tháng{BLANK}năm {self.year + 1}"
         # Decree 30: days below 10 and months 1 and 2 take a leading zero.
         month = f"{day.month:02d}" if day.month < 3 else str(day.month)
         return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
@@ -183,7 +186,7 @@ class ReportContent:
 
     @property
     def appendix_reference(self) -> str:
-        number = self.narrative.document_number or f"   /BC-{self.issuer.abbreviation}"
+        number = self.narrative.document_number or f"{BLANK}/BC-{self.issuer.abbreviation}"
         date = f" ngày {self.date_text}" if self.date_text else ""
         issuer = self.issuer.name or self.issuer.body
         return f"(Kèm theo Báo cáo số {number}{date} của {issuer})"
