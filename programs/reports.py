@@ -33,7 +33,7 @@ from laichau_nsc.roles import Role, has_role, is_officer
 
 from .models import ApprovalState, ReportNarrative, ReportRun, YearApproval
 from .report_documents import render_report_pdf, write_report_docx, write_report_xlsx
-from .report_figures import figures, issuer_now, report_content
+from .report_figures import ReportContent, figures, issuer_now, report_content
 
 logger = logging.getLogger(__name__)
 
@@ -138,39 +138,35 @@ def report_snapshot(year: int) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-REPORT_FILES = (
-    ("xlsx", write_report_xlsx),
-    ("docx", write_report_docx),
-    ("pdf", None),
-)
+REPORT_KINDS = ("xlsx", "docx", "pdf")
+
+
+def report_file(kind: str, content: ReportContent) -> bytes:
+    """One of the report's files, written from its content (the snapshot's)."""
+    if kind == "pdf":
+        return render_report_pdf(content)
+    buffer = io.BytesIO()
+    {"xlsx": write_report_xlsx, "docx": write_report_docx}[kind](content, buffer)
+    return buffer.getvalue()
 
 
 def report_build(*, job: ReportRun, ctx: jobs.RunContext) -> dict[str, Any]:
     """The job runner's handler (``ReportRun.handler``)."""
-    steps = len(REPORT_FILES) + 1
+    steps = len(REPORT_KINDS) + 1
     snapshot = report_snapshot(job.year)
     content = report_content(snapshot)
     ctx.progress(1, steps)
     result: dict[str, Any] = {"snapshot": snapshot}
-    for done, (field, writer) in enumerate(REPORT_FILES, start=2):
-        if writer is None:
-            data = render_report_pdf(content)
-        else:
-            buffer = io.BytesIO()
-            writer(content, buffer)
-            data = buffer.getvalue()
+    for done, kind in enumerate(REPORT_KINDS, start=2):
+        data = report_file(kind, content)
         ctx.check()
-        file = getattr(job, field)
+        file = getattr(job, kind)
         # The try's own folder (report_upload_to): a half-written file of a killed try is never
         # named by the row, and on_done removes it.
-        file.save(f"bao-cao-nsc-{job.year}.{field}", ContentFile(data), save=False)
-        result[field] = file.name
+        file.save(f"bao-cao-nsc-{job.year}.{kind}", ContentFile(data), save=False)
+        result[kind] = file.name
         ctx.progress(done, steps)
     return result
-
-
-def latest_report(year: int) -> ReportRun | None:
-    return ReportRun.objects.filter(year=year, state="done").order_by("-finished_at").first()
 
 
 # --- Approval -------------------------------------------------------------------------------

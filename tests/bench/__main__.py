@@ -177,6 +177,10 @@ def main() -> int:
             "report build against SQL",
             lambda: yearly_report.report_build_against_sql(2022, args.report_repeat),
         )
+        measure(
+            "report build against snapshot",
+            lambda: yearly_report.report_build_against_snapshot(2022, args.report_repeat),
+        )
         measure("report build memory", lambda: yearly_report.report_build_memory((2021, 2024)))
     try:
         with gunicorn(
