@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Expression, F, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from programs.models import ManualIndicatorValue, Target
@@ -178,6 +179,8 @@ def figures(
     as few queries as the module docstring says."""
     measure = indicator.measure
     assert isinstance(measure, Measure)
+    if bys and connection.vendor == "postgresql":
+        return _grouping_sets(measure, period, bys)
     together = [by for by in bys if measure.additive or by != "standard"]
     apart = [by for by in bys if by not in together]
     found: dict[Breakdown, Raw] = {}
@@ -229,6 +232,52 @@ def _grouped(measure: Measure, period: Period, bys: Sequence[Breakdown]) -> list
         .annotate(_value=measure.aggregate())
         .values_list(*names, "_value")
     )
+
+
+def _grouping_sets(
+    measure: Measure, period: Period, bys: Sequence[Breakdown]
+) -> tuple[Value, dict[Breakdown, Raw]]:
+    """PostgreSQL: the total and every breakdown in one query. The rows and their group keys
+    are the queryset's own SQL (the one definition); the aggregate runs over them with
+    ``GROUP BY GROUPING SETS ((), (unit), (sector), (standard))``."""
+    function, distinct, value = _aggregate_parts(measure)
+    names = [f"_by_{by}" for by in bys]
+    keys = {n: _key_expression(measure, by, period.end) for n, by in zip(names, bys, strict=True)}
+    inner = (
+        measure.rows(period).annotate(**keys, _counted=value).order_by().values(*names, "_counted")
+    )
+    sql, params = inner.query.sql_with_params()
+    grouping = ", ".join(f"GROUPING({n})" for n in names)
+    # Only our own column names and aggregate function go into the text; values are parameters.
+    outer = (
+        f"SELECT {grouping}, {', '.join(names)}, "  # noqa: S608
+        f"{function}({'DISTINCT ' if distinct else ''}_counted) "
+        f"FROM ({sql}) AS counted_rows "
+        f"GROUP BY GROUPING SETS ((), {', '.join(f'({n})' for n in names)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        result = cursor.fetchall()
+    total: Value = 0
+    found: dict[Breakdown, Raw] = {by: [] for by in bys}
+    width = len(bys)
+    for row in result:
+        flags, keys_, amount = row[:width], row[width : 2 * width], row[-1]
+        amount = amount if amount is not None else 0
+        if all(flags):
+            total = amount
+            continue
+        i = flags.index(0)
+        found[bys[i]].append((keys_[i], amount))
+    return total, found
+
+
+def _aggregate_parts(measure: Measure) -> tuple[str, bool, Expression]:
+    """The aggregate's SQL function, whether it counts distinct values, and what it reads."""
+    aggregate = measure.aggregate()
+    if isinstance(aggregate, Coalesce):  # Coalesce(Sum(...), 0): a sum of nothing is 0
+        aggregate = aggregate.source_expressions[0]
+    return aggregate.function, bool(aggregate.distinct), aggregate.source_expressions[0]
 
 
 def _labelled(raw: Raw, labels: bd.Labels) -> list[tuple[str, str, Value]]:

@@ -34,6 +34,7 @@ from tests.standards.factories_products import BarcodeRegistrationFactory, Produ
 from tests.standards.factories_traceability import InForceDeclarationFactory, LotFactory
 
 D = datetime.date
+GROUPING = connection.vendor == "postgresql"
 pytestmark = pytest.mark.django_db
 
 
@@ -369,9 +370,12 @@ def test_query_count_does_not_grow_with_the_records(world, by):
     _more_records(world, 15)
     assert _queries(by) == few
     computed = [i for i in all_indicators() if not i.manual]
-    # Counted once and by standard (an enterprise holds several): a second GROUP BY.
+    # Counted once and by standard (an enterprise holds several): a second GROUP BY, except
+    # on PostgreSQL (GROUPING SETS).
     apart = [
-        i for i in computed if by == "standard" and by in i.breakdowns and not i.measure.additive
+        i
+        for i in computed
+        if by == "standard" and by in i.breakdowns and not i.measure.additive and not GROUPING
     ]
     # One query per computed indicator (its total and the breakdown from one GROUP BY; the
     # growth rate: last year's count, this year's is shared), the entered values, the targets
@@ -388,7 +392,11 @@ def test_snapshot_query_count_does_not_grow_with_the_records(world):
         snapshot(2022)
     assert _selects(few) == _selects(many)
     computed = [i for i in all_indicators() if not i.manual]
-    apart = [i for i in computed if "standard" in i.breakdowns and not i.measure.additive]
+    apart = [
+        i
+        for i in computed
+        if "standard" in i.breakdowns and not i.measure.additive and not GROUPING
+    ]
     assert _selects(many) == len(computed) + len(apart) + 2 + 3
 
 
