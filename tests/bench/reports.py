@@ -19,7 +19,7 @@ from .measures import Measure
 
 #: Where the indicators' hand-written SQL lives (their bench), and the names it may have.
 SQL_MODULE = "tests.bench.indicators"
-SQL_FUNCTIONS = ("all_indicators_sql", "snapshot_sql", "year_sql")
+SQL_FUNCTIONS = ("figures_sql",)
 
 
 def report_build(year: int) -> int:
