@@ -42,7 +42,7 @@ TEXT_WIDTH_MM = 165
 # --- XLSX ----------------------------------------------------------------------------------
 
 INDICATOR_COLUMNS = (
-    Column("Mã chỉ tiêu", ColumnKind.CODE, width=14),
+    Column("Mã chỉ tiêu", ColumnKind.CODE, width=28),
     Column("Nhóm", width=24),
     Column("Chỉ tiêu", width=60),
     Column("Đơn vị tính", width=14),
@@ -53,7 +53,7 @@ INDICATOR_COLUMNS = (
     Column("Cách tính", width=60),
 )
 BREAKDOWN_COLUMNS = (
-    Column("Mã chỉ tiêu", ColumnKind.CODE, width=14),
+    Column("Mã chỉ tiêu", ColumnKind.CODE, width=28),
     Column("Chỉ tiêu", width=60),
     Column("Đơn vị tính", width=14),
     Column("Mã nhóm", ColumnKind.CODE, width=14),
