@@ -121,9 +121,29 @@ def write_xlsx(
     A write-only sheet writes its widths and panes before the first row and its filter after
     the last, so memory stays bounded whatever the number of rows.
     """
-    spec = as_columns(columns)
+    return write_xlsx_sheets(fileobj, [Sheet(title, columns, rows)])[0]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its title, columns and rows."""
+
+    title: str
+    columns: Sequence[Column | str]
+    rows: Iterable[Sequence]
+
+
+def write_xlsx_sheets(fileobj: IO[bytes], sheets: Iterable[Sheet]) -> list[int]:
+    """A streaming workbook with several sheets (as ``write_xlsx``); the row count of each."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    counts = [_write_sheet(workbook, sheet) for sheet in sheets]
+    workbook.save(fileobj)
+    return counts
+
+
+def _write_sheet(workbook: Workbook, spec_sheet: Sheet) -> int:
+    spec = as_columns(spec_sheet.columns)
+    sheet = workbook.create_sheet(title=spec_sheet.title[:31])
     for index, column in enumerate(spec, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.display_width
     sheet.freeze_panes = "A2"
@@ -136,12 +156,11 @@ def write_xlsx(
     sheet.append(header_cells)
     kinds = [c.kind for c in spec]
     count = 0
-    for row in rows:
+    for row in spec_sheet.rows:
         sheet.append([_xlsx_cell(sheet, v, _kind(kinds, i)) for i, v in enumerate(row)])
         count += 1
     if spec:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec))}{count + 1}"
-    workbook.save(fileobj)
     return count
 
 

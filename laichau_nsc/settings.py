@@ -282,6 +282,13 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # --- Portal -----------------------------------------------------------------------------------
 PORTAL_PROVINCE_NAME = env("PORTAL_PROVINCE_NAME", default="Lai Châu")
 PORTAL_DEPARTMENT_NAME = env("PORTAL_DEPARTMENT_NAME", default="Sở Khoa học và Công nghệ")
+# The yearly report's issuing body block (Decree 30/2020/ND-CP), printed as written: the
+# superior body, the Department, and the Department's abbreviation in the document's symbol.
+REPORT_SUPERIOR_BODY = env(
+    "REPORT_SUPERIOR_BODY", default=f"UBND TỈNH {PORTAL_PROVINCE_NAME.upper()}"
+)
+REPORT_ISSUING_BODY = env("REPORT_ISSUING_BODY", default=PORTAL_DEPARTMENT_NAME.upper())
+REPORT_ISSUER_ABBREVIATION = env("REPORT_ISSUER_ABBREVIATION", default="SKHCN")
 # Lists stop counting and paging past this many rows; searching narrows further.
 # The address the portal is served on, for links in e-mails, printed documents and command
 # output (no trailing slash). PORTAL_BASE_URL is its older name, still read.

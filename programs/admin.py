@@ -18,10 +18,13 @@ from .models import (
     Enrollment,
     EnrollmentExportJob,
     Expert,
+    ReportNarrative,
+    ReportRun,
     SupportActivity,
     SupportExportJob,
     SupportFunding,
     TrainingCourse,
+    YearApproval,
 )
 
 
@@ -134,3 +137,28 @@ class SupportActivityAdmin(ReadOnlyHistoryAdmin):
 class SupportExportJobAdmin(JobAdmin):
     list_display = ("user", "subject", "format", "state", "row_count", "created_at", "finished_at")
     list_select_related = ("user",)
+
+
+# --- The yearly report ---------------------------------------------------------------------------
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(JobAdmin):
+    list_display = ("year", "requested_by", "state", "progress", "created_at", "finished_at")
+    list_filter = ("state", "year")
+    list_select_related = ("requested_by",)
+
+
+@admin.register(ReportNarrative)
+class ReportNarrativeAdmin(ReadOnlyHistoryAdmin):
+    """Written on the report's page (versioned there)."""
+
+    list_display = ("year", "document_number", "issued_on", "signer_name", "updated_at")
+
+
+@admin.register(YearApproval)
+class YearApprovalAdmin(ReadOnlyHistoryAdmin):
+    """Approved, asked to reopen and reopened on the report's page, each step notified."""
+
+    list_display = ("year", "state", "approved_by", "approved_at", "reopen_requested_at")
+    list_filter = ("state",)

@@ -3,7 +3,7 @@ block."""
 
 from django.urls import path
 
-from .views import support, training
+from .views import plans, reports, support, training
 
 app_name = "programs"
 
@@ -110,7 +110,69 @@ support_patterns = [
     ),
 ]
 
+# --- The yearly report: narrative, builds (job runner), files, approval of a year's figures ---
+report_patterns = [
+    path("bao-cao-nam/", reports.ReportIndexView.as_view(), name="report_index"),
+    path("bao-cao-nam/<int:year>/", reports.ReportYearView.as_view(), name="report_year"),
+    path(
+        "bao-cao-nam/<int:year>/noi-dung/",
+        reports.NarrativeEditView.as_view(),
+        name="report_narrative",
+    ),
+    path("bao-cao-nam/<int:year>/tao/", reports.ReportRequestView.as_view(), name="report_request"),
+    path(
+        "bao-cao-nam/lan-tao/<int:pk>/", reports.ReportRunDetailView.as_view(), name="report_detail"
+    ),
+    path(
+        "bao-cao-nam/lan-tao/<int:pk>/tai-ve/<str:kind>/",
+        reports.ReportDownloadView.as_view(),
+        name="report_download",
+    ),
+    path(
+        "bao-cao-nam/<int:year>/phe-duyet/", reports.YearApproveView.as_view(), name="year_approve"
+    ),
+    path(
+        "bao-cao-nam/<int:year>/de-nghi-mo-lai/",
+        reports.YearReopenRequestView.as_view(),
+        name="year_reopen_request",
+    ),
+    path("bao-cao-nam/<int:year>/mo-lai/", reports.YearReopenView.as_view(), name="year_reopen"),
+    path(
+        "bao-cao-nam/<int:year>/thay-doi/",
+        reports.ApprovalChangesView.as_view(),
+        name="approval_changes",
+    ),
+]
+
+# --- Indicators, plans and targets ----------------------------------------------------------------
+plan_patterns = [
+    path("chi-tieu/", plans.IndicatorOverviewView.as_view(), name="indicator_overview"),
+    path(
+        "chi-tieu/<int:year>/nhap-tay/",
+        plans.EnteredValuesView.as_view(),
+        name="entered_values",
+    ),
+    path("ke-hoach/", plans.PlanListView.as_view(), name="plan_list"),
+    path("ke-hoach/them/", plans.PlanCreateView.as_view(), name="plan_create"),
+    path("ke-hoach/<int:year>/", plans.PlanDetailView.as_view(), name="plan_detail"),
+    path("ke-hoach/<int:year>/sua/", plans.PlanUpdateView.as_view(), name="plan_update"),
+    path("ke-hoach/<int:year>/tep/", plans.PlanFileView.as_view(), name="plan_file"),
+    path("ke-hoach/<int:year>/chi-tieu/", plans.PlanTargetsView.as_view(), name="plan_targets"),
+    path(
+        "giai-doan/<int:first>-<int:last>/",
+        plans.PeriodDetailView.as_view(),
+        name="period_detail",
+    ),
+    path(
+        "giai-doan/<int:first>-<int:last>/chi-tieu/",
+        plans.PeriodTargetsView.as_view(),
+        name="period_targets",
+    ),
+]
+
 urlpatterns = [
     *training_patterns,
     *support_patterns,
+    *report_patterns,
+    *plan_patterns,
 ]

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from enterprises import services
 from laichau_nsc import jobs
-from programs.models import EnrollmentExportJob, SupportExportJob
+from programs.models import EnrollmentExportJob, ReportRun, SupportExportJob, YearApproval
 from standards import services as standards_services
 from standards import services_products as products_services
 from standards.models import BarcodeExportJob
@@ -209,6 +209,39 @@ def support_export_pk(world: World) -> dict:
     return {"pk": job.pk}
 
 
+# The yearly report (issue 10): a finished build with a file, and an approved year, made on demand.
+REPORT_YEAR = {"year": 2022}
+
+
+def report_run_pk(world: World) -> dict:
+    run = ReportRun.objects.create(year=2022, state="done")
+    run.xlsx.save("bao-cao-nsc-2022.xlsx", ContentFile(b"PK\x03\x04"))
+    return {"pk": run.pk}
+
+
+def report_download(world: World) -> dict:
+    return {**report_run_pk(world), "kind": "xlsx"}
+
+
+def approved_year(world: World) -> dict:
+    YearApproval.objects.create(year=2022, state="approved", snapshot={})
+    return REPORT_YEAR
+
+
+# Plans and indicators (programs): the plan of 2022 with a file, created on demand.
+def plan_year(world: World) -> dict:
+    from programs.models import AnnualPlan
+
+    plan, _ = AnnualPlan.objects.get_or_create(year=2022, defaults={"title": "Kế hoạch 2022"})
+    if not plan.file:
+        plan.file.save("ke-hoach.pdf", ContentFile(pdf_bytes()))
+    return {"year": plan.year}
+
+
+def programme_period(world: World) -> dict:
+    return {"first": 2021, "last": 2025}
+
+
 EXPECTATIONS: dict[str, Row] = {
     "home": Row(302, 200, 200, 200, 200),
     "favicon": same(302),  # to the static file, for everyone
@@ -370,6 +403,29 @@ EXPECTATIONS: dict[str, Row] = {
     "programs:support_archive": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=support_b_pk),
     "programs:support_restore": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=support_b_pk),
     "programs:support_decision_file": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=support_b_pk),
+    # The yearly report: officers and leaders only (enterprises never); officers write and ask
+    # to reopen, leaders approve and reopen (both POST only).
+    "programs:report_index": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "programs:report_year": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:report_narrative": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:report_request": Row(ANON_LOGIN, 405, 405, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:report_detail": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=report_run_pk),
+    "programs:report_download": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=report_download),
+    "programs:year_approve": Row(ANON_LOGIN, 403, 405, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:year_reopen": Row(ANON_LOGIN, 403, 405, 403, 403, kwargs=lambda w: REPORT_YEAR),
+    "programs:year_reopen_request": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=approved_year),
+    "programs:approval_changes": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=approved_year),
+    # Plans, targets, indicators: officers edit, leaders read, enterprises never.
+    "programs:indicator_overview": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "programs:entered_values": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=plan_year),
+    "programs:plan_list": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "programs:plan_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "programs:plan_detail": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=plan_year),
+    "programs:plan_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=plan_year),
+    "programs:plan_file": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=plan_year),
+    "programs:plan_targets": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=plan_year),
+    "programs:period_detail": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=programme_period),
+    "programs:period_targets": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=programme_period),
     # Public: anyone, signed in or not, checks a certificate.
     "public:certificate_check": same(200),
     # Traceability: a product's lots and QR codes for its enterprise, officers and leaders (who

@@ -1,5 +1,5 @@
 """``make bench``: measure the portal at national scale: the enterprise list, the certificates,
-the public product pages (and, as they are added, indicators and reports).
+the public product pages, the indicators of a year (and, as they are added, reports).
 
 Outside pytest, against a real gunicorn on a database of its own (``BENCH_DATABASE_URL``), topped
 up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000),
@@ -24,7 +24,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
-GROUPS = ("enterprises", "certificates", "products")
+GROUPS = ("enterprises", "certificates", "products", "indicators", "reports")
 
 
 def parse_args() -> argparse.Namespace:
@@ -68,6 +68,9 @@ def parse_args() -> argparse.Namespace:
         help="due certificates the reminder job processes, two sizes (memory must stay flat)",
     )
     parser.add_argument(
+        "--report-repeat", type=int, default=4, help="timed builds of the yearly report"
+    )
+    parser.add_argument(
         "--expiring-path",
         default=None,
         help="path (with query) of the officers' 'expiring within 90 days' list; default: "
@@ -95,12 +98,17 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import certificates, measures, products, report
+    from . import certificates, indicators, measures, products, report
+    from . import reports as yearly_report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
     total, certificate_total = migrate_and_fill(args.enterprises, args.certificates, log)
-    product_total = products.fill_products(args.products, log) if "products" in args.only else 0
+    # The report states every indicator: it needs the same records as the indicators' measure.
+    with_products = {"products", "indicators", "reports"} & args.only
+    product_total = products.fill_products(args.products, log) if with_products else 0
+    if {"indicators", "reports"} & args.only:
+        indicators.fill_programme(log)
     user, cookie = officer_session()
     samples = measures.Samples.pick()
     with connection.cursor() as cursor:
@@ -168,6 +176,21 @@ def main() -> int:
         )
     if "products" in args.only:
         measure("queries per public page", products.queries_per_public_page)
+    if "indicators" in args.only:
+        measure(
+            "all indicators of a year",
+            lambda: indicators.all_indicators_against_sql([2022, 2025], args.query_repeat),
+        )
+    if "reports" in args.only:
+        measure(
+            "report build against SQL",
+            lambda: yearly_report.report_build_against_sql(2022, args.report_repeat),
+        )
+        measure(
+            "report build against snapshot",
+            lambda: yearly_report.report_build_against_snapshot(2022, args.report_repeat),
+        )
+        measure("report build memory", lambda: yearly_report.report_build_memory((2021, 2024)))
     try:
         with gunicorn(
             workers=args.workers, threads=args.threads, log_path=RESULTS / "gunicorn.log"
