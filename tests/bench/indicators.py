@@ -157,6 +157,9 @@ IN_FORCE = """
     NOT d.is_archived AND NOT de.is_archived AND d.state IN ('accepted', 'recorded')
       AND (d.valid_until IS NULL OR d.valid_until >= %(end)s) AND d.effective_on <= %(end)s
 """
+DECLARED = """
+      AND d.state IN ('accepted', 'recorded') AND d.effective_on BETWEEN %(start)s AND %(end)s
+"""
 ACTIVE_DECLARATION = """
     FROM standards_declaration d JOIN enterprises_enterprise de ON de.id = d.enterprise_id
     WHERE NOT d.is_archived AND NOT de.is_archived
@@ -207,19 +210,24 @@ ROWS: dict[str, tuple[str, str, str, str]] = {
         WHERE NOT c.is_archived AND NOT e0.is_archived AND c.review_state = 'verified'
           AND c.first_issued_on BETWEEN %(start)s AND %(end)s"""),
     "DECL_ESTABLISHMENTS": ("d.enterprise_id", "d.standard_id", "COUNT(DISTINCT ent)",
-                            "FROM standards_declaration d JOIN enterprises_enterprise de "
-                            "ON de.id = d.enterprise_id WHERE " + IN_FORCE),
+                            ACTIVE_DECLARATION + DECLARED),
     "DECL_PRODUCTS": ("p.enterprise_id", "d.standard_id", "COUNT(DISTINCT counted)", """
+        FROM standards_declaration_products dp
+        JOIN standards_declaration d ON d.id = dp.declaration_id
+        JOIN enterprises_enterprise de ON de.id = d.enterprise_id
+        JOIN standards_product p ON p.id = dp.product_id
+        WHERE NOT p.is_archived AND NOT d.is_archived AND NOT de.is_archived""" + DECLARED),
+    "DECL_PRODUCTS_IN_FORCE": ("p.enterprise_id", "d.standard_id", "COUNT(DISTINCT counted)", """
         FROM standards_declaration_products dp
         JOIN standards_declaration d ON d.id = dp.declaration_id
         JOIN enterprises_enterprise de ON de.id = d.enterprise_id
         JOIN standards_product p ON p.id = dp.product_id
         WHERE NOT p.is_archived AND """ + IN_FORCE),
     "DECL_RECEIVED": ("d.enterprise_id", "d.standard_id", "COUNT(*)", ACTIVE_DECLARATION + """
-        AND d.must_be_filed
-        AND (d.submitted_at AT TIME ZONE %(tz)s)::date BETWEEN %(start)s AND %(end)s"""),
+        AND ((d.submitted_at AT TIME ZONE %(tz)s)::date BETWEEN %(start)s AND %(end)s
+             OR (d.state = 'recorded' AND d.declared_on BETWEEN %(start)s AND %(end)s))"""),
     "DECL_ACCEPTED": ("d.enterprise_id", "d.standard_id", "COUNT(*)", ACTIVE_DECLARATION + """
-        AND d.receipt_date BETWEEN %(start)s AND %(end)s"""),
+        AND d.state = 'accepted' AND d.receipt_date BETWEEN %(start)s AND %(end)s"""),
     "DECL_OVERDUE": ("d.enterprise_id", "d.standard_id", "COUNT(*)", ACTIVE_DECLARATION + """
         AND d.state = 'submitted' AND d.decision_due_on < %(end)s"""),
     "GS1_PREFIXES": ("b.enterprise_id", "NULL::bigint", "COUNT(*)", PREFIX + """
@@ -336,7 +344,7 @@ def figures_sql(year: int) -> dict:
     out: dict = {}
     with without_jit(), connection.cursor() as cursor:
         for code, (ent, std, aggregate, rows) in ROWS.items():
-            counted = {"DECL_PRODUCTS": "dp.product_id"}.get(code, "NULL::bigint")
+            counted = "dp.product_id" if code.startswith("DECL_PRODUCTS") else "NULL::bigint"
             if code.startswith("SUPPORT_VND"):
                 counted = "f.amount"
             has_std = "standard" in get(code).breakdowns

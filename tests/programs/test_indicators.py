@@ -170,21 +170,30 @@ def test_records_archived_later_no_longer_count(world):
 
 
 def test_declarations_establishments_products_and_the_procedure(world):
+    """Declared in 2022 (in effect from a day of it) are counted for 2022; a declaration of 2021
+    that lapsed in May 2022 still stands in force at the end of 2021, not of 2022."""
     p1, p2, p3 = (ProductFactory(enterprise=world.moved) for _ in range(3))
     archived = ProductFactory(enterprise=world.moved, is_archived=True)
+    recorded = {"enterprise": world.moved, "state": DeclarationState.RECORDED}
     InForceDeclarationFactory(
-        enterprise=world.moved,
+        **recorded,
         standard=world.iso,
+        declared_on=D(2022, 3, 1),
         effective_on=D(2022, 3, 1),
         products=[p1, p2, archived],
     )
     InForceDeclarationFactory(
-        enterprise=world.moved, standard=world.haccp, effective_on=D(2022, 4, 1), products=[p2, p3]
+        **recorded,
+        standard=world.haccp,
+        declared_on=D(2022, 4, 1),
+        effective_on=D(2022, 4, 1),
+        products=[p2, p3],
     )
     q = ProductFactory(enterprise=world.old)
     InForceDeclarationFactory(
         enterprise=world.old,
         standard=world.iso,
+        declared_on=D(2021, 1, 1),
         effective_on=D(2021, 1, 1),
         valid_until=D(2022, 5, 1),
         products=[q],
@@ -195,6 +204,7 @@ def test_declarations_establishments_products_and_the_procedure(world):
         **filed,
         state=DeclarationState.SUBMITTED,
         submitted_at=aware,
+        declared_on=None,
         effective_on=None,
         decision_due_on=D(2022, 11, 8),
     )
@@ -202,16 +212,21 @@ def test_declarations_establishments_products_and_the_procedure(world):
         **filed,
         state=DeclarationState.ACCEPTED,
         submitted_at=aware,
+        declared_on=None,
         receipt_number="12/TB-SKHCN",
         receipt_date=D(2022, 11, 5),
         effective_on=D(2022, 11, 5),
     )
     got = values(2022)
-    assert got["DECL_ESTABLISHMENTS"] == 2
-    assert got["DECL_PRODUCTS"] == 3
-    assert (got["DECL_RECEIVED"], got["DECL_ACCEPTED"], got["DECL_OVERDUE"]) == (2, 1, 1)
+    # Declared in 2022: the two recorded of the moved enterprise, the one accepted of the old.
+    assert (got["DECL_ESTABLISHMENTS"], got["DECL_PRODUCTS"]) == (2, 3)
+    assert got["DECL_PRODUCTS_IN_FORCE"] == 3
+    assert values(2021)["DECL_PRODUCTS_IN_FORCE"] == 1
+    # Received: two filed in November, two recorded with a 2022 date; accepted: one; overdue:
+    # the one still waiting past 08/11/2022.
+    assert (got["DECL_RECEIVED"], got["DECL_ACCEPTED"], got["DECL_OVERDUE"]) == (4, 1, 1)
     assert breakdown(2022, "standard", "DECL_PRODUCTS") == {"HACCP": 2, "TCVN ISO 9001:2015": 2}
-    assert Declaration.objects.count() == 5
+    assert Declaration.objects.declared_in(2022).count() == 3
 
 
 def test_company_prefixes_gtins_and_traced_products(world):
