@@ -82,7 +82,9 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
     calendars: dict[int, YearCalendar] = {}
     while left:
         day += ONE_DAY
-        calendar = calendars.get(day.year) or calendars.setdefault(day.year, year_calendar(day.year))
+        calendar = calendars.get(day.year) or calendars.setdefault(
+            day.year, year_calendar(day.year)
+        )
         if calendar.is_working_day(day):
             left -= 1
     return day
