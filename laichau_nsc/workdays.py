@@ -47,7 +47,7 @@ def _build(year: int) -> YearCalendar:
 
     public = holidays.VN(years=year)
     days_off = set(public)
-    working = set(day for day in public.weekend_workdays if day.year == year)
+    working = {day for day in public.weekend_workdays if day.year == year}
     rows = CalendarException.objects.filter(day__year=year).values_list("day", "is_working_day")
     for day, is_working_day in rows:
         if is_working_day:

@@ -93,14 +93,16 @@ def test_enterprise_files_officer_asks_for_more_enterprise_answers_officer_accep
     declaration = DeclarationFactory(enterprise=enterprise_a)
     # Submitted Thursday 12/02/2026, before Tết: five working days end on 26/02/2026.
     declaration = act("submit", declaration, ent_a, today=D(2026, 2, 12))
-    assert declaration.state == S.SUBMITTED and declaration.must_be_filed
+    assert declaration.state == S.SUBMITTED
+    assert declaration.must_be_filed
     assert declaration.complete_on == D(2026, 2, 12)
     assert declaration.decision_due_on == D(2026, 2, 26)
     # A supplement asked on Friday 27/11/2026: 15 working days end on Friday 18/12/2026.
     declaration = act("request_supplement", declaration, officer, today=D(2026, 11, 27))
     assert declaration.state == S.SUPPLEMENT_REQUESTED
     assert declaration.supplement_due_on == D(2026, 12, 18)
-    assert declaration.decision_due_on is None and declaration.complete_on is None
+    assert declaration.decision_due_on is None
+    assert declaration.complete_on is None
     # Answered on Saturday 28/11: complete that day, the five working days run Mon–Fri.
     declaration = act("answer", declaration, ent_a, today=D(2026, 11, 28))
     assert declaration.state == S.SUBMITTED
@@ -158,8 +160,10 @@ def test_a_kind_only_recorded_is_recorded_not_filed(enterprise_a, ent_a):
         declared_on=D(2026, 3, 2),
     )
     declaration = act("submit", declaration, ent_a)
-    assert declaration.state == S.RECORDED and not declaration.must_be_filed
-    assert declaration.effective_on == D(2026, 3, 2) and declaration.valid_until is None
+    assert declaration.state == S.RECORDED
+    assert not declaration.must_be_filed
+    assert declaration.effective_on == D(2026, 3, 2)
+    assert declaration.valid_until is None
     assert declaration.decision_due_on is None
 
 
@@ -388,7 +392,8 @@ def test_dossier_files_are_checked_by_content(enterprise_a, ent_a):
     document = services.declaration_attach_document(
         declaration_id=declaration.pk, title="Bản công bố", upload=upload(pdf_bytes()), user=ent_a
     )
-    assert document.file.name.endswith(".pdf") and declaration.documents.count() == 1
+    assert document.file.name.endswith(".pdf")
+    assert declaration.documents.count() == 1
 
 
 # --- Deadlines and the nightly job ------------------------------------------------------------
@@ -418,7 +423,8 @@ def test_the_nightly_job_cancels_lapsed_supplements_only_after_the_deadline(
     assert services.declarations_nightly(day="2026-03-09")["cancelled"] == 0
     assert services.declarations_nightly(day="2026-03-10")["cancelled"] == 1
     declaration.refresh_from_db()
-    assert declaration.state == S.CANCELLED and "09/03/2026" in declaration.reason
+    assert declaration.state == S.CANCELLED
+    assert "09/03/2026" in declaration.reason
     step = declaration.steps.last()
     assert (step.from_state, step.to_state, step.by) == (S.SUPPLEMENT_REQUESTED, S.CANCELLED, None)
     assert Notification.objects.filter(recipient=ent_a, kind="declaration_cancelled").exists()
