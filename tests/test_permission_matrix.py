@@ -29,12 +29,12 @@ from tests.standards.factories import (
     StandardFactory,
     ToolFactory,
 )
+from tests.standards.factories_declarations import DeclarationFactory
 from tests.standards.factories_products import (
     BarcodeRegistrationFactory,
     LocationNumberFactory,
     ProductFactory,
 )
-from tests.standards.factories_declarations import DeclarationFactory
 from tests.standards.factories_traceability import LotFactory, TracedProductFactory
 from tests.test_files import pdf_bytes, png_bytes, upload
 
