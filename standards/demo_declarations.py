@@ -332,7 +332,6 @@ def _declarations_2022(producer, enterprise, products, regulations, position, of
             result=result,
             submitted_at=_at(declared_on),
             complete_on=declared_on,
-            decision_due_on=add_working_days(declared_on, 5),
             receipt_number=f"{position + 1:02d}/{YEAR}/TB-SKHCN",
             receipt_date=receipt,
             effective_on=receipt,
@@ -378,7 +377,6 @@ def _around_2022(producers, regulations, officer, today: D, result: Result) -> N
             result=result,
             submitted_at=_at(declared_on),
             complete_on=declared_on,
-            decision_due_on=add_working_days(declared_on, 5),
             receipt_number=f"{index:02d}/2021/TB-SKHCN",
             receipt_date=receipt,
             effective_on=receipt,
@@ -508,6 +506,7 @@ def _of_the_day(producers, regulations, officer, today: D, result: Result) -> No
             today=submitted_on,
         )
         Declaration.objects.filter(pk=declaration.pk).update(submitted_at=_at(submitted_on))
+        declaration.steps.update(at=_at(submitted_on))
         declaration.refresh_from_db()
         if state == S.SUPPLEMENT_REQUESTED:
             declarations.declaration_request_supplement(

@@ -463,6 +463,8 @@ def declaration_accept(
     declaration.effective_on = receipt_date
     declaration.valid_until = _valid_until(declaration, receipt_date)
     declaration.reason = ""
+    # The deadline was the Department's while it had the dossier; the queue orders by it.
+    declaration.decision_due_on = None
     _validate(declaration)
     _save(declaration, user)
     _tell(declaration, _step(declaration, from_state, user), enterprise=True, officers=False)

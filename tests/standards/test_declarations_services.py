@@ -112,6 +112,7 @@ def test_enterprise_files_officer_asks_for_more_enterprise_answers_officer_accep
     )
     declaration = act("accept", declaration, officer)
     assert declaration.state == S.ACCEPTED
+    assert declaration.decision_due_on is None  # no longer in the queue's deadlines
     assert declaration.effective_on == declaration.receipt_date == timezone.localdate()
     # No basis certificate: valid for three years.
     assert declaration.valid_until == declaration.receipt_date.replace(
