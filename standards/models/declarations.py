@@ -16,7 +16,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -182,6 +182,13 @@ class Declaration(NormalizedTextMixin, models.Model):
         indexes = [
             models.Index(fields=["state", "decision_due_on"], name="declaration_queue_idx"),
             models.Index(fields=["enterprise", "state"], name="declaration_enterprise_idx"),
+            # The officers' queue: waiting dossiers by deadline, then the rest newest first.
+            models.Index(
+                F("decision_due_on").asc(nulls_last=True),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="declaration_queue_order_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 """``make bench``: measure the portal at national scale: the enterprise list, the certificates,
-the public product pages (and, as they are added, indicators and reports).
+the public product pages, the officers' declaration queue (and, as they are added, indicators
+and reports).
 
 Outside pytest, against a real gunicorn on a database of its own (``BENCH_DATABASE_URL``), topped
 up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000),
@@ -24,7 +25,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
-GROUPS = ("enterprises", "certificates", "products")
+GROUPS = ("enterprises", "certificates", "products", "declarations")
 
 
 def parse_args() -> argparse.Namespace:
@@ -95,12 +96,14 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import certificates, measures, products, report
+    from . import certificates, declarations, measures, products, report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
     total, certificate_total = migrate_and_fill(args.enterprises, args.certificates, log)
-    product_total = products.fill_products(args.products, log) if "products" in args.only else 0
+    # The synthetic products carry the declarations (one in 25 of them waiting in the queue).
+    wants_products = args.only & {"products", "declarations"}
+    product_total = products.fill_products(args.products, log) if wants_products else 0
     user, cookie = officer_session()
     samples = measures.Samples.pick()
     with connection.cursor() as cursor:
@@ -200,6 +203,11 @@ def main() -> int:
                     lambda: products.public_page_against_bare(
                         config, warm_pages=args.warm_pages, miss_pages=args.miss_pages
                     ),
+                )
+            if "declarations" in args.only:
+                measure(
+                    "declaration queue against bare",
+                    lambda: declarations.queue_against_bare(config, rounds=4),
                 )
     except RuntimeError as exc:
         log(f"ERROR could not run the HTTP measures: {exc}")
