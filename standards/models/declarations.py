@@ -16,7 +16,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -182,11 +182,10 @@ class Declaration(NormalizedTextMixin, models.Model):
         indexes = [
             models.Index(fields=["state", "decision_due_on"], name="declaration_queue_idx"),
             models.Index(fields=["enterprise", "state"], name="declaration_enterprise_idx"),
-            # The officers' queue: waiting dossiers by deadline, then the rest newest first.
+            # The officers' queue: waiting dossiers by deadline, then the rest newest first
+            # (PostgreSQL puts nulls last in an ascending index, as the queue orders them).
             models.Index(
-                F("decision_due_on").asc(nulls_last=True),
-                F("created_at").desc(),
-                F("id").desc(),
+                fields=["decision_due_on", "-created_at", "-id"],
                 name="declaration_queue_order_idx",
             ),
         ]

@@ -471,3 +471,29 @@ def test_the_queryset_definitions_count_in_the_database(enterprise_a, ent_a, off
 
 def test_regulation_factory_is_a_regulation():
     assert RegulationFactory().kind == "technical_regulation"
+
+
+def test_the_beat_task_runs_the_nightly_job_once_a_day(
+    enterprise_a, ent_a, officer, django_capture_on_commit_callbacks
+):
+    from laichau_nsc.models import BackgroundJob, JobState
+    from standards.tasks import run_declarations_nightly
+
+    declaration = act("submit", DeclarationFactory(enterprise=enterprise_a), ent_a)
+    act("request_supplement", declaration, officer, today=D(2026, 1, 5))  # lapsed since
+    with django_capture_on_commit_callbacks(execute=True):
+        run_declarations_nightly.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_declarations_nightly.delay()  # beat asked twice
+    job = BackgroundJob.objects.get()
+    assert job.state == JobState.DONE, job.error
+    assert job.result["cancelled"] == 1
+    assert Declaration.objects.get(pk=declaration.pk).state == S.CANCELLED
+
+
+def test_the_nightly_job_is_scheduled():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="standards.run_declarations_nightly")
+    assert (task.crontab.hour, task.crontab.minute) == ("1", "45")
+    assert task.enabled
