@@ -36,7 +36,7 @@ from ..forms_declarations import (
     StepForm,
 )
 from ..models import Declaration, DeclarationDocument
-from ..tables_declarations import DeclarationTable
+from ..tables_declarations import DeclarationTable, declaration_rows_html
 from .common import EVERY_ROLE, WRITERS, EnterpriseScopedMixin, add_errors
 
 S = DeclarationState
@@ -55,7 +55,8 @@ class DeclarationListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["today"] = timezone.localdate()
+        records = (row.record for row in context["table"].page.object_list)
+        context["rows_html"] = declaration_rows_html(records, timezone.localdate())
         return context
 
 
