@@ -128,6 +128,10 @@ def _today(today: datetime.date | None) -> datetime.date:
 def _target(declaration: Declaration, action: str) -> str:
     """The state ``action`` leads to from the declaration's state, or a refusal saying why."""
     to_state = TRANSITIONS.get((action, declaration.state))
+    if declaration.is_archived and action != "cancel":
+        raise ValidationError(
+            _("Hồ sơ đã lưu trữ; khôi phục trước khi xử lý."), code="illegal_transition"
+        )
     if to_state is None:
         raise ValidationError(
             _("Không thể thực hiện bước này khi hồ sơ đang ở trạng thái “%(state)s”.")
@@ -314,6 +318,24 @@ def declaration_attach_document(
         discard_on_error(document.file)
         raise
     return document
+
+
+@transaction.atomic
+def declaration_set_archived(*, declaration_id: int, archived: bool, user) -> Declaration:
+    """Archive (hidden from lists and counts, kept with its steps and history) or restore. An
+    officer may archive any declaration; the enterprise's own user only a draft it gave up."""
+    declaration = lock_for_update(Declaration, pk=declaration_id, version=None)
+    actor = _actor(user, declaration.enterprise_id)
+    if actor != "officer" and declaration.state != S.DRAFT:
+        raise ValidationError(
+            _("Doanh nghiệp chỉ lưu trữ được bản nháp; hồ sơ đã nộp do Sở xử lý."),
+            code="not_draft",
+        )
+    if declaration.is_archived == archived:
+        return declaration
+    declaration.is_archived = archived
+    _save(declaration, user)
+    return declaration
 
 
 # --- Steps ---------------------------------------------------------------------------------------

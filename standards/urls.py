@@ -263,6 +263,16 @@ urlpatterns += [
     path("cong-bo/<int:pk>/tiep-nhan/", Step.as_view(step="accept"), name="declaration_accept"),
     path("cong-bo/<int:pk>/tu-choi/", Step.as_view(step="reject"), name="declaration_reject"),
     path(
+        "cong-bo/<int:pk>/luu-tru/",
+        declarations.DeclarationArchiveView.as_view(decision="archive"),
+        name="declaration_archive",
+    ),
+    path(
+        "cong-bo/<int:pk>/khoi-phuc/",
+        declarations.DeclarationArchiveView.as_view(decision="restore"),
+        name="declaration_restore",
+    ),
+    path(
         "cong-bo/<int:pk>/thong-bao-tiep-nhan.pdf",
         declarations.DeclarationReceiptView.as_view(),
         name="declaration_receipt_pdf",

@@ -405,6 +405,10 @@ EXPECTATIONS.update(
         "standards:declaration_accept": OFFICER_ONLY,
         "standards:declaration_reject": OFFICER_ONLY,
         "standards:declaration_receipt_pdf": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=ACCEPTED),
+        "standards:declaration_archive": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=DRAFT),
+        "standards:declaration_restore": Row(
+            ANON_LOGIN, 200, 403, 404, 200, kwargs=declaration_in("draft", is_archived=True)
+        ),
     }
 )
 

@@ -37,7 +37,7 @@ from ..forms_declarations import (
 )
 from ..models import Declaration, DeclarationDocument
 from ..tables_declarations import DeclarationTable, declaration_rows_html
-from .common import EVERY_ROLE, WRITERS, EnterpriseScopedMixin, add_errors
+from .common import EVERY_ROLE, WRITERS, DecisionView, EnterpriseScopedMixin, add_errors
 
 S = DeclarationState
 
@@ -76,7 +76,9 @@ class DeclarationDetailView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         declaration, user = self.object, self.request.user
-        writer = is_officer(user) or has_role(user, Role.ENTERPRISE)
+        writer = (
+            is_officer(user) or has_role(user, Role.ENTERPRISE)
+        ) and not declaration.is_archived
         context["today"] = timezone.localdate()
         context["steps"] = declaration.steps.select_related("by")
         context["history"] = record_history(declaration)
@@ -84,6 +86,7 @@ class DeclarationDetailView(ScopedMixin, DetailView):
         context["may_submit"] = writer and declaration.state == S.DRAFT
         context["may_answer"] = writer and declaration.state == S.SUPPLEMENT_REQUESTED
         context["may_decide"] = is_officer(user) and declaration.state == S.SUBMITTED
+        context["may_archive"] = is_officer(user) or (writer and declaration.state == S.DRAFT)
         return context
 
 
@@ -205,6 +208,18 @@ class DeclarationDocumentDownloadView(RoleRequiredMixin, View):
         visible = Declaration.objects.for_user(request.user).values("pk")
         document = get_object_or_404(DeclarationDocument, pk=pk, declaration__in=visible)
         return private_file_response(document.file, download_name=f"ho-so-cong-bo-{document.pk}")
+
+
+class DeclarationArchiveView(DecisionView):
+    """Archive or restore: officers, and the enterprise's own users for a draft."""
+
+    model = Declaration
+    allowed_roles = WRITERS
+
+    def act(self, obj, form) -> None:
+        services.declaration_set_archived(
+            declaration_id=obj.pk, archived=self.decision == "archive", user=self.request.user
+        )
 
 
 #: Each step: the roles that may open it, its form, and the service call.

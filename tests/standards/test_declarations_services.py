@@ -497,3 +497,18 @@ def test_the_nightly_job_is_scheduled():
     task = PeriodicTask.objects.get(task="standards.run_declarations_nightly")
     assert (task.crontab.hour, task.crontab.minute) == ("1", "45")
     assert task.enabled
+
+
+def test_archive_first_an_enterprise_archives_only_its_drafts(enterprise_a, ent_a, officer):
+    draft = DeclarationFactory(enterprise=enterprise_a)
+    services.declaration_set_archived(declaration_id=draft.pk, archived=True, user=ent_a)
+    assert Declaration.objects.get(pk=draft.pk).is_archived
+    assert not Declaration.objects.active().filter(pk=draft.pk).exists()
+    with pytest.raises(ValidationError):
+        act("submit", draft, ent_a)  # restore first
+    services.declaration_set_archived(declaration_id=draft.pk, archived=False, user=ent_a)
+    waiting = in_state(S.SUBMITTED, enterprise_a)
+    with pytest.raises(ValidationError):
+        services.declaration_set_archived(declaration_id=waiting.pk, archived=True, user=ent_a)
+    services.declaration_set_archived(declaration_id=waiting.pk, archived=True, user=officer)
+    assert Declaration.objects.get(pk=waiting.pk).is_archived

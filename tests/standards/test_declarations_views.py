@@ -250,3 +250,34 @@ def test_the_queue_query_count_is_flat(rows, enterprise_a, officer, django_asser
         response = client.get(url, {"queue": "waiting"})
     assert response.status_code == 200
     assert len(response.context["table"].page.object_list) == rows
+
+
+def test_the_queue_rows_say_state_overdue_expired_and_escape_names(enterprise_a, officer):
+    from standards.tables_declarations import declaration_rows_html
+
+    today = timezone.localdate()
+    enterprise_a.name = "Công ty <Chè> & Trà"
+    enterprise_a.save()
+    late = submitted(enterprise_a)
+    late.decision_due_on = today - datetime.timedelta(days=1)
+    lapsed = DeclarationFactory(
+        enterprise=enterprise_a,
+        state=S.ACCEPTED,
+        receipt_number="1/TB",
+        receipt_date=today - datetime.timedelta(days=1200),
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    asked = DeclarationFactory(
+        enterprise=enterprise_a,
+        state=S.SUPPLEMENT_REQUESTED,
+        supplement_due_on=datetime.date(2026, 12, 21),
+    )
+    html = str(declaration_rows_html([late, lapsed, asked], today))
+    assert html.count("<tr>") == 3
+    assert "Công ty &lt;Chè&gt; &amp; Trà" in html
+    assert "<Chè>" not in html
+    assert "Quá hạn" in html
+    assert "Hết hiệu lực" in html
+    assert "bổ sung trước 21/12/2026" in html
+    assert f'href="/chung-nhan/cong-bo/{late.pk}/"' in html
+    assert "Không có hồ sơ công bố nào phù hợp." in str(declaration_rows_html([], today))
