@@ -90,7 +90,7 @@ def declaration_rows_html(records: Iterable[Declaration], today: datetime.date) 
         for part in reverse("standards:declaration_detail", args=[_PK_MARK]).split(str(_PK_MARK))
     )
     expired = f'<span class="badge text-bg-secondary">{escape(gettext("Hết hiệu lực"))}</span>'
-    overdue = f' <span class="badge text-bg-danger">{escape(gettext("Quá hạn"))}</span>'
+    overdue = f'<span class="d-block badge text-bg-danger">{escape(gettext("Quá hạn"))}</span>'
     supplement_by = escape(gettext("bổ sung trước %(day)s"))
     rows = []
     for d in records:
@@ -109,14 +109,15 @@ def declaration_rows_html(records: Iterable[Declaration], today: datetime.date) 
             due = "—"
         submitted = _day(timezone.localdate(d.submitted_at)) if d.submitted_at else "—"
         link = f'<a href="{url_start}{d.pk}{url_end}">{escape(d.enterprise.name)}</a>'
-        kind = kinds.get(d.kind, escape(d.kind))
+        kind, code = kinds.get(d.kind, escape(d.kind)), escape(d.standard.code)
         rows.append(
             f"\n    <tr>\n      <td>{link}"
-            f'<span class="d-block small text-body-secondary">{kind}</span></td>\n'
-            f"      <td>{escape(d.standard.code)}</td>\n"
+            f'<span class="d-block small text-body-secondary"><span class="d-md-none">{code} · '
+            f"</span>{kind}</span></td>\n"
+            f'      <td class="d-none d-md-table-cell">{code}</td>\n'
             f"      <td>{badge}</td>\n"
             f'      <td class="d-none d-md-table-cell text-nowrap">{submitted}</td>\n'
-            f'      <td class="text-nowrap">{due}</td>\n'
+            f"      <td>{due}</td>\n"
             f"    </tr>"
         )
     if not rows:

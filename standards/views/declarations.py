@@ -135,8 +135,8 @@ class DeclarationUpdateView(ConflictFormMixin, DeclarationFormMixin, ScopedMixin
 
     def get_object(self, queryset=None):
         declaration = super().get_object(queryset)
-        if declaration.state not in services.EDITABLE:
-            raise PermissionDenied
+        if declaration.state not in services.EDITABLE or declaration.is_archived:
+            raise PermissionDenied  # the detail page says why (and offers "restore")
         return declaration
 
     def get_form_kwargs(self):
