@@ -281,3 +281,34 @@ def test_the_queue_rows_say_state_overdue_expired_and_escape_names(enterprise_a,
     assert "bổ sung trước 21/12/2026" in html
     assert f'href="/chung-nhan/cong-bo/{late.pk}/"' in html
     assert "Không có hồ sơ công bố nào phù hợp." in str(declaration_rows_html([], today))
+
+
+def detail_queries(client, declaration) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("standards:declaration_detail", args=[declaration.pk])
+    client.get(url)  # warm the session and catalogues
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_detail_query_count_is_flat(enterprise_a, ent_a, officer):
+    from standards import services_declarations as services
+
+    few = DeclarationFactory(enterprise=enterprise_a)
+    many = DeclarationFactory(
+        enterprise=enterprise_a,
+        products=[ProductFactory(enterprise=enterprise_a) for _ in range(6)],
+        documents=6,
+    )
+    for declaration in (few, many):
+        services.declaration_submit(
+            declaration_id=declaration.pk, version=declaration.version, user=ent_a
+        )
+    services.declaration_request_supplement(
+        declaration_id=many.pk, version=2, reason="Bổ sung", user=officer
+    )
+    client = client_for(officer)
+    assert detail_queries(client, few) == detail_queries(client, many)
