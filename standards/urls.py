@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import adoptions, barcodes, certificates, products, traceability
+from .views import adoptions, barcodes, certificates, declarations, products, traceability
 
 app_name = "standards"
 
@@ -224,4 +224,57 @@ urlpatterns += [
     ),
     path("lo/<int:pk>/ma-qr.png", traceability.LotQRView.as_view(fmt="png"), name="lot_qr_png"),
     path("lo/<int:pk>/ma-qr.svg", traceability.LotQRView.as_view(fmt="svg"), name="lot_qr_svg"),
+]
+
+# Declarations (issue 8): the officers' queue, an enterprise's own declarations, the procedure.
+Step = declarations.DeclarationStepView
+urlpatterns += [
+    path("cong-bo/", declarations.DeclarationListView.as_view(), name="declaration_list"),
+    path(
+        "doanh-nghiep/<int:enterprise_pk>/cong-bo/them/",
+        declarations.DeclarationCreateView.as_view(),
+        name="declaration_create",
+    ),
+    path(
+        "cong-bo/<int:pk>/", declarations.DeclarationDetailView.as_view(), name="declaration_detail"
+    ),
+    path(
+        "cong-bo/<int:pk>/sua/",
+        declarations.DeclarationUpdateView.as_view(),
+        name="declaration_update",
+    ),
+    path(
+        "cong-bo/<int:pk>/tai-lieu/",
+        declarations.DeclarationDocumentCreateView.as_view(),
+        name="declaration_document_create",
+    ),
+    path(
+        "cong-bo/tai-lieu/<int:pk>/",
+        declarations.DeclarationDocumentDownloadView.as_view(),
+        name="declaration_document_download",
+    ),
+    path("cong-bo/<int:pk>/nop/", Step.as_view(step="submit"), name="declaration_submit"),
+    path("cong-bo/<int:pk>/bo-sung/", Step.as_view(step="answer"), name="declaration_answer"),
+    path(
+        "cong-bo/<int:pk>/yeu-cau-bo-sung/",
+        Step.as_view(step="request_supplement"),
+        name="declaration_request_supplement",
+    ),
+    path("cong-bo/<int:pk>/tiep-nhan/", Step.as_view(step="accept"), name="declaration_accept"),
+    path("cong-bo/<int:pk>/tu-choi/", Step.as_view(step="reject"), name="declaration_reject"),
+    path(
+        "cong-bo/<int:pk>/luu-tru/",
+        declarations.DeclarationArchiveView.as_view(decision="archive"),
+        name="declaration_archive",
+    ),
+    path(
+        "cong-bo/<int:pk>/khoi-phuc/",
+        declarations.DeclarationArchiveView.as_view(decision="restore"),
+        name="declaration_restore",
+    ),
+    path(
+        "cong-bo/<int:pk>/thong-bao-tiep-nhan.pdf",
+        declarations.DeclarationReceiptView.as_view(),
+        name="declaration_receipt_pdf",
+    ),
 ]

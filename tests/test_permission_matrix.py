@@ -4,6 +4,7 @@ A URL pattern without a row fails ``test_every_url_has_expectations``: a view ca
 without saying who may see it. Objects belong to enterprise B, so the user of A gets a 404.
 """
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from tests.standards.factories import (
     StandardFactory,
     ToolFactory,
 )
+from tests.standards.factories_declarations import DeclarationFactory
 from tests.standards.factories_products import (
     BarcodeRegistrationFactory,
     LocationNumberFactory,
@@ -447,6 +449,69 @@ EXPECTATIONS: dict[str, Row] = {
     # The admin site guards itself: everyone who is not staff is sent to its login page.
     "admin:*": Row(302, 302, 302, 302, 302),
 }
+
+
+# --- Declarations (issue 8): a declaration of enterprise B in the state a page needs -----------
+
+
+def declaration_in(state: str, **fields) -> Callable[[World], dict]:
+    def kwargs(world: World) -> dict:
+        declaration = DeclarationFactory(enterprise=world.enterprise_b, state=state, **fields)
+        return {"pk": declaration.pk}
+
+    return kwargs
+
+
+def declaration_document_pk(world: World) -> dict:
+    declaration = DeclarationFactory(enterprise=world.enterprise_b)
+    return {"pk": declaration.documents.get().pk}
+
+
+DRAFT = declaration_in("draft")
+SUBMITTED = declaration_in(
+    "submitted", complete_on=datetime.date(2026, 11, 2), decision_due_on=datetime.date(2026, 11, 9)
+)
+ACCEPTED = declaration_in(
+    "accepted",
+    receipt_number="12/TB-SKHCN",
+    receipt_date=datetime.date(2026, 11, 5),
+    valid_until=datetime.date(2029, 11, 4),
+)
+OFFICER_ONLY = Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=SUBMITTED)
+
+EXPECTATIONS.update(
+    {
+        # Enterprise users file and follow their own declarations (the user of A gets a 404 for
+        # B's); only officers decide; leaders read; the receipt notice for all who may see it.
+        "standards:declaration_list": Row(ANON_LOGIN, 200, 200, 200, 200),
+        "standards:declaration_create": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=b_enterprise_pk),
+        "standards:declaration_detail": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=DRAFT),
+        "standards:declaration_update": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=DRAFT),
+        "standards:declaration_document_create": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=DRAFT),
+        "standards:declaration_document_download": Row(
+            ANON_LOGIN, 200, 200, 404, 200, kwargs=declaration_document_pk
+        ),
+        "standards:declaration_submit": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=DRAFT),
+        "standards:declaration_answer": Row(
+            ANON_LOGIN,
+            200,
+            403,
+            404,
+            200,
+            kwargs=declaration_in(
+                "supplement_requested", supplement_due_on=datetime.date(2026, 12, 21)
+            ),
+        ),
+        "standards:declaration_request_supplement": OFFICER_ONLY,
+        "standards:declaration_accept": OFFICER_ONLY,
+        "standards:declaration_reject": OFFICER_ONLY,
+        "standards:declaration_receipt_pdf": Row(ANON_LOGIN, 200, 200, 404, 200, kwargs=ACCEPTED),
+        "standards:declaration_archive": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=DRAFT),
+        "standards:declaration_restore": Row(
+            ANON_LOGIN, 200, 403, 404, 200, kwargs=declaration_in("draft", is_archived=True)
+        ),
+    }
+)
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)

@@ -14,7 +14,9 @@ Shape, close to a province's register at national scale:
 - a quarter of the products have one to three lots of three stages each; one product in 20,000
   has ``HEAVY_LOTS`` lots (a busy line: the page of its product lists the newest lots from an
   index, whatever their number); 90 % of lots published;
-- one product in ten has a declaration in force (recorded, to one of a few standards).
+- one product in ten has a declaration: recorded and in force (to one of a few standards), or,
+  one in ``WAITING_EVERY``, a hợp quy dossier waiting in the officers' queue, submitted in the
+  three weeks before the day it is generated (its dates follow that day), some overdue.
 """
 
 import datetime
@@ -67,6 +69,9 @@ DECLARATION_COLUMNS = (
     "supplement_due_on", "receipt_number", "receipt_date", "effective_on", "valid_until",
     "reason", "is_archived", "version", "created_at", "updated_at",
 )  # fmt: skip
+
+#: One declaration in this many is a dossier waiting in the officers' queue (the rest recorded).
+WAITING_EVERY = 25
 
 PACKS = ("gói 100 g", "gói 200 g", "hộp 500 g", "chai 500 ml", "túi 1 kg", "hũ 250 g", "chiếc")
 CATEGORIES = (
@@ -170,6 +175,7 @@ class _Rows:
         self.next_product = first["product"]
         self.lots = self.stages = self.declarations = 0
         self.now = timezone.now()
+        self.today = timezone.localdate()
 
     def batch(self, size: int) -> tuple[list, list, list, list, list]:
         products, lots, stages, declarations, links = [], [], [], [], []
@@ -227,14 +233,28 @@ class _Rows:
         pk = self.next_declaration
         self.next_declaration += 1
         declared = datetime.date(2024, 1, 1) + datetime.timedelta(days=self.rng.randrange(600))
-        declarations.append(
-            (
-                pk, enterprise, DeclarationKind.APPLIED_STANDARD,
-                self.standard_ids[self.rng.randrange(len(self.standard_ids))], "self_assessment",
-                None, f"{pk}/CBTC", declared, DeclarationState.RECORDED, False, None, None, None,
-                None, "", None, declared, None, "", False, 1, self.now, self.now,
-            )
-        )  # fmt: skip
+        standard = self.standard_ids[self.rng.randrange(len(self.standard_ids))]
+        if pk % WAITING_EVERY == 0:
+            # A dossier waiting for the Department (the officers' queue), some past their
+            # deadline: submitted in the last three weeks, due five working days later.
+            submitted = self.today - datetime.timedelta(days=self.rng.randrange(21))
+            due = submitted + datetime.timedelta(days=7)
+            at = self.now - datetime.timedelta(days=(self.today - submitted).days)
+            declarations.append(
+                (
+                    pk, enterprise, DeclarationKind.CONFORMITY_REGULATION, standard,
+                    "self_assessment", None, f"{pk}/CBHQ", submitted, DeclarationState.SUBMITTED,
+                    True, at, submitted, due, None, "", None, None, None, "", False, 1, at, at,
+                )
+            )  # fmt: skip
+        else:
+            declarations.append(
+                (
+                    pk, enterprise, DeclarationKind.APPLIED_STANDARD, standard, "self_assessment",
+                    None, f"{pk}/CBTC", declared, DeclarationState.RECORDED, False, None, None,
+                    None, None, "", None, declared, None, "", False, 1, self.now, self.now,
+                )
+            )  # fmt: skip
         links.append((pk, product))
         self.declarations += 1
 

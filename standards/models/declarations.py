@@ -182,6 +182,12 @@ class Declaration(NormalizedTextMixin, models.Model):
         indexes = [
             models.Index(fields=["state", "decision_due_on"], name="declaration_queue_idx"),
             models.Index(fields=["enterprise", "state"], name="declaration_enterprise_idx"),
+            # The officers' queue: waiting dossiers by deadline, then the rest newest first
+            # (PostgreSQL puts nulls last in an ascending index, as the queue orders them).
+            models.Index(
+                fields=["decision_due_on", "-created_at", "-id"],
+                name="declaration_queue_order_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 """``make bench``: measure the portal at national scale: the enterprise list, the certificates,
-the public product pages, the indicators of a year (and, as they are added, reports).
+the public product pages, the officers' declaration queue, the indicators of a year and the
+yearly report.
 
 Outside pytest, against a real gunicorn on a database of its own (``BENCH_DATABASE_URL``), topped
 up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000),
@@ -24,7 +25,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
-GROUPS = ("enterprises", "certificates", "products", "indicators", "reports")
+GROUPS = ("enterprises", "certificates", "products", "declarations", "indicators", "reports")
 
 
 def parse_args() -> argparse.Namespace:
@@ -98,15 +99,16 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import certificates, indicators, measures, products, report
+    from . import certificates, declarations, indicators, measures, products, report
     from . import reports as yearly_report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
     total, certificate_total = migrate_and_fill(args.enterprises, args.certificates, log)
-    # The report states every indicator: it needs the same records as the indicators' measure.
-    with_products = {"products", "indicators", "reports"} & args.only
-    product_total = products.fill_products(args.products, log) if with_products else 0
+    # The synthetic products carry the declarations (one in 25 of them waiting in the queue); the
+    # report states every indicator: it needs the same records as the indicators' measure.
+    wants_products = args.only & {"products", "declarations", "indicators", "reports"}
+    product_total = products.fill_products(args.products, log) if wants_products else 0
     if {"indicators", "reports"} & args.only:
         indicators.fill_programme(log)
     user, cookie = officer_session()
@@ -223,6 +225,11 @@ def main() -> int:
                     lambda: products.public_page_against_bare(
                         config, warm_pages=args.warm_pages, miss_pages=args.miss_pages
                     ),
+                )
+            if "declarations" in args.only:
+                measure(
+                    "declaration queue against bare",
+                    lambda: declarations.queue_against_bare(config, rounds=4),
                 )
     except RuntimeError as exc:
         log(f"ERROR could not run the HTTP measures: {exc}")

@@ -3,6 +3,7 @@ its signed-in counterpart (session, user and role checked as the list checks the
 
 import datetime
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -48,9 +49,20 @@ def bare_expiring(request: HttpRequest) -> HttpResponse:
     return HttpResponse(text or "-", content_type="text/plain; charset=utf-8")
 
 
+def bare_declarations(request: HttpRequest) -> HttpResponse:
+    """The first 50 declarations in the officers' queue order: one query on its index."""
+    from standards.models import Declaration
+
+    rows = Declaration.objects.order_by(
+        F("decision_due_on").asc(nulls_last=True), "-created_at", "-pk"
+    ).values_list("document_number", flat=True)[:50]
+    return HttpResponse("\n".join(rows) or "-", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
     path("bench/bare/", bare, name="bench_bare"),
     path("bench/bare-signed-in/", SignedInBare.as_view(), name="bench_bare_signed_in"),
     path("bench/bare-expiring/", bare_expiring, name="bench_bare_expiring"),
+    path("bench/bare-declarations/", bare_declarations, name="bench_bare_declarations"),
     *portal_urlpatterns,
 ]
