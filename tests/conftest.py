@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.utils import translation
 
 from laichau_nsc.celery import app as celery_app
@@ -18,7 +20,45 @@ from tests.factories import UserFactory
 
 pytest_plugins = ["tests.celery_worker"]
 
+
+class _SerialLiveServer(WSGIServer):
+    """The browser tests' server answering one request at a time.
+
+    On SQLite the test database lives in memory and every live-server thread shares the test's
+    one connection; two requests at once (an htmx search still running when the next page is
+    asked for) then fail with "database table is locked". PostgreSQL keeps Django's threaded
+    server. Responses say ``Connection: close``, so a browser's idle connection never blocks.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LiveServerThread.server_class = _SerialLiveServer
+
 PERSONAS = ("anonymous", "officer", "leader", "ent_a", "ent_b")
+
+
+def _is_transaction_test(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transaction test restores the migrations' rows after emptying the tables.
+
+    A transaction test without ``serialized_rollback`` leaves the next test in its process with
+    no units, sectors, catalogue or declaration rules, and with content types re-created under
+    new ids, which the next ``serialized_rollback`` test then fails to restore (a duplicate key
+    that depends on the order xdist chose). One rule for all, so a new test cannot forget it.
+    """
+    for item in items:
+        if _is_transaction_test(item) and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
 
 
 @pytest.fixture(autouse=True)
