@@ -54,6 +54,20 @@ class KeyFigure:
     value: Decimal | None
     target: Decimal | None
     source: str
+    places: int = 0
+
+    @property
+    def progress(self) -> str:
+        """ "16 / 20 (80 %)", as every output of the indicators says it."""
+        from .indicators import progress_text
+
+        return progress_text(self.value, self.target, self.places, self.unit)
+
+    @property
+    def shown_value(self) -> str:
+        from .indicators import format_number
+
+        return format_number(self.value, self.places)
 
     @property
     def percent(self) -> int | None:
@@ -167,6 +181,7 @@ def _figure(code: str, catalogue: dict, label: str, **values) -> KeyFigure:
         name=str(getattr(definition, "name", "") or label or code),
         unit=str(getattr(definition, "unit", "") or ""),
         group=str(getattr(definition, "group", "") or ""),
+        places=int(getattr(definition, "places", 0) or 0),
         **values,
     )
 

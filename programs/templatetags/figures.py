@@ -3,7 +3,6 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.translation import gettext as _
 
 from laichau_nsc.templatetags.nsc import number
 
@@ -24,16 +23,6 @@ def figure(value) -> str:
     whole, _dot, fraction = f"{abs(amount):.2f}".rstrip("0").partition(".")
     sign = "-" if amount < 0 else ""
     return f"{sign}{number(whole)},{fraction}"
-
-
-@register.simple_tag
-def progress_text(value, target, percent) -> str:
-    """ "16 / 20 (80 %)", or the value alone when there is no target."""
-    if value is None:
-        return _("chưa có số liệu")
-    if not target:
-        return figure(value)
-    return f"{figure(value)} / {figure(target)} ({percent} %)"
 
 
 @register.filter
