@@ -227,15 +227,16 @@ def summaries_schedule() -> list[int]:
 
 
 def summaries_refresh_now(years: Iterable[int]) -> None:
-    """Embedded mode (no broker, no beat): rebuild the given years now, inline."""
+    """Embedded mode (no broker, no beat): rebuild the given years now, in this request, still
+    as jobs of the runner (a row each, claimed and finished like any other)."""
+    path = f"{summary_rebuild.__module__}.{summary_rebuild.__qualname__}"
     for year in years:
-        path = f"{summary_rebuild.__module__}.{summary_rebuild.__qualname__}"
-        jobs.submit(
-            BackgroundJob,
+        job = BackgroundJob.objects.create(
             dedupe_key=f"summary:{year}:now:{timezone.now().isoformat()}",
             function=path,
             params={"year": year},
         )
+        jobs.execute(BackgroundJob._meta.label, job.pk, heartbeat=False)
 
 
 # --- Rebuilding --------------------------------------------------------------------------------

@@ -28,5 +28,7 @@ def make_records(*, certificates: int = 3) -> dict:
         issued_on=datetime.date(2023, 5, 1),
     )
     AdoptionFactory(enterprise=EnterpriseFactory(admin_unit=units[1]), standard=iso)
-    Target.objects.create(indicator="CERT_VALID", first_year=2022, last_year=2022, value=4)
+    Target.objects.get_or_create(
+        indicator="CERT_VALID", first_year=2022, last_year=2022, defaults={"value": 4}
+    )
     return {"units": units, "standard": iso}

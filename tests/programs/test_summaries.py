@@ -147,9 +147,7 @@ def test_an_older_build_never_overwrites_a_fresher_one():
     make_records()
     later = timezone.now() + datetime.timedelta(minutes=5)
     SummaryState.objects.create(year=2022, computed_at=later)
-    IndicatorSummary.objects.create(
-        year=2022, indicator="CERT_VALID", value=99, computed_at=later
-    )
+    IndicatorSummary.objects.create(year=2022, indicator="CERT_VALID", value=99, computed_at=later)
     result = summaries.summary_rebuild(year=2022)
     assert result["kept"] == "fresher"
     assert totals(2022) == {"CERT_VALID": 99}
@@ -176,7 +174,9 @@ def test_snapshot_figures_reads_lists_and_dicts():
                     "value": 2,
                     "target": None,
                     "source": "computed",
-                    "breakdowns": {"unit": [["1", "Xã", 2], {"key": "2", "label": "Y", "value": 0}]},
+                    "breakdowns": {
+                        "unit": [["1", "Xã", 2], {"key": "2", "label": "Y", "value": 0}]
+                    },
                 },
                 "B": {"value": None, "source": "missing"},
             }
