@@ -53,7 +53,8 @@ def test_rebuild_stores_every_figure_of_the_snapshot():
             )
             assert stored == {str(k): Decimal(str(v)) for k, _label, v in groups}, (code, by)
     state = SummaryState.objects.get(year=2022)
-    assert state.computed_at is not None and not state.is_stale
+    assert state.computed_at is not None
+    assert not state.is_stale
 
 
 @pytest.mark.django_db
