@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from enterprises import services
 from laichau_nsc import jobs
-from programs.models import EnrollmentExportJob
+from programs.models import EnrollmentExportJob, YearApproval
 from standards import services as standards_services
 from standards import services_products as products_services
 from standards.models import BarcodeExportJob
@@ -185,6 +186,18 @@ def training_export_pk(world: World) -> dict:
     return {"pk": job.pk}
 
 
+# --- Dashboard and public statistics (issue 10) ---------------------------------------------
+
+
+def dashboard_table(world: World) -> dict:
+    return {"year": str(timezone.localdate().year), "table": "chi-tieu", "fmt": "csv"}
+
+
+def approved_table(world: World) -> dict:
+    YearApproval.objects.create(year=2022, state="approved", snapshot={"indicators": {}})
+    return {"year": "2022", "table": "chi-tieu", "fmt": "xlsx"}
+
+
 EXPECTATIONS: dict[str, Row] = {
     "home": Row(302, 200, 200, 200, 200),
     "favicon": same(302),  # to the static file, for everyone
@@ -343,6 +356,12 @@ EXPECTATIONS: dict[str, Row] = {
     "public:product_page": same(200, kwargs=public_product),
     "public:lot_page": same(200, kwargs=public_lot),
     "public:digital_link": same(200, kwargs=digital_link),
+    # Dashboard and public statistics (issue 10): officers and leaders read the dashboard and
+    # download its tables; anyone reads the approved figures of a year and downloads them.
+    "dashboard:dashboard": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "dashboard:export": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=dashboard_table),
+    "statistics:page": same(200),
+    "statistics:download": same(200, kwargs=approved_table),
     # The admin site guards itself: everyone who is not staff is sent to its login page.
     "admin:*": Row(302, 302, 302, 302, 302),
 }
