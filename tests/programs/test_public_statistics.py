@@ -13,8 +13,8 @@ from programs import indicators
 from programs.models import YearApproval
 from tests.conftest import client_for
 from tests.programs.dashboard_data import make_records
-from tests.test_permission_matrix import assert_csp_clean
 from tests.standards.factories import CertificateFactory
+from tests.test_permission_matrix import assert_csp_clean
 
 URL = "/thong-ke/"
 
