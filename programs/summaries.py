@@ -173,6 +173,8 @@ def summaries_mark_changed() -> None:
     """A record the indicators read changed: every year's summary is stale from now (one
     UPDATE), and once the transaction commits a rebuild is asked for."""
     SummaryState.objects.update(changed_at=timezone.now())
+    if settings.SUMMARY_REFRESH_ON_VIEW:
+        return  # embedded mode: no worker to run a job, the dashboard rebuilds what is stale
     connection = transaction.get_connection()
     # One callback per transaction, however many records it saves.
     if connection.in_atomic_block and any(

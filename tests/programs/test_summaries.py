@@ -18,6 +18,12 @@ from tests.programs.dashboard_data import make_records
 REBUILD = "programs.summaries.summary_rebuild"
 
 
+@pytest.fixture(autouse=True)
+def _with_a_worker(settings):
+    """As in production: a worker and beat run the rebuilds (not the dashboard)."""
+    settings.SUMMARY_REFRESH_ON_VIEW = False
+
+
 def totals(year: int) -> dict[str, Decimal]:
     return dict(
         IndicatorSummary.objects.filter(year=year, breakdown="")
