@@ -13,7 +13,9 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
-  function baseOptions(horizontal) {
+  function baseOptions(horizontal, values) {
+    // Counts get whole-number ticks, not 0,2 0,4…
+    const whole = values.every((v) => v === null || Number.isInteger(v));
     return {
       responsive: true,
       maintainAspectRatio: false,
@@ -24,7 +26,7 @@
         tooltip: { callbacks: { label: (ctx) => numberFormat.format(ctx.parsed[horizontal ? "x" : "y"]) } },
       },
       scales: {
-        [horizontal ? "x" : "y"]: { beginAtZero: true, ticks: { callback: (v) => numberFormat.format(v) } },
+        [horizontal ? "x" : "y"]: { beginAtZero: true, ticks: { precision: whole ? 0 : undefined, callback: (v) => numberFormat.format(v) } },
       },
     };
   }
@@ -37,7 +39,7 @@
         return {
           type: "bar",
           data: { labels: data.trend.labels, datasets: [{ label: s.name, data: s.values, backgroundColor: COLOURS[index % COLOURS.length] }] },
-          options: baseOptions(false),
+          options: baseOptions(false, s.values),
         };
       },
     };
@@ -54,7 +56,7 @@
         return {
           type: "bar",
           data: { labels: board.labels, datasets: [{ label: s.name, data: s.values, backgroundColor: COLOURS[index % COLOURS.length] }] },
-          options: baseOptions(true),
+          options: baseOptions(true, s.values),
         };
       },
     };
