@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,11 +201,27 @@ class Freshness:
     stale: bool
 
 
-def dashboard_state(*, user, year: int) -> Freshness:
-    state = SummaryState.objects.for_user(user).filter(year=year).first()
-    if state is None:
-        return Freshness(None, True)
-    return Freshness(state.computed_at, state.is_stale)
+@dataclass
+class States:
+    """How fresh each year's summaries are, read in one query."""
+
+    by_year: dict[int, Freshness]
+
+    def of(self, year: int) -> Freshness:
+        return self.by_year.get(year, Freshness(None, True))
+
+    @property
+    def token(self) -> str:
+        """Changes whenever any year's summaries are rebuilt (the trend shows every year)."""
+        return ",".join(
+            f"{year}:{state.computed_at.timestamp() if state.computed_at else '-'}"
+            for year, state in sorted(self.by_year.items())
+        )
+
+
+def dashboard_states(*, user, years: list[int]) -> States:
+    rows = SummaryState.objects.for_user(user).filter(year__in=years)
+    return States({s.year: Freshness(s.computed_at, s.is_stale) for s in rows})
 
 
 def dashboard_board(*, user, year: int, today: datetime.date | None = None) -> Board:
@@ -260,11 +277,27 @@ class Attention:
     expiring_days: int = EXPIRING_DAYS
 
 
+#: How long the attention counts are kept in the cache: they are about today, not this second,
+#: and the certificate count reads a large table.
+ATTENTION_SECONDS = 300
+
+
 def dashboard_attention(*, user, today: datetime.date | None = None) -> Attention:
-    """What needs attention today: three indexed counts (not summaries: they change daily)."""
+    """What needs attention today: three indexed counts (not summaries: they change daily),
+    kept ``ATTENTION_SECONDS`` in the cache. Officers and leaders, the only readers, see every
+    record: one cached copy per day serves them all."""
+    today = today or timezone.localdate()
+    key = f"dashboard-attention:staff:{today.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = _attention(user=user, today=today)
+        cache.set(key, found, ATTENTION_SECONDS)
+    return found
+
+
+def _attention(*, user, today: datetime.date) -> Attention:
     from standards.models import BarcodeRegistration, Certificate, Declaration
 
-    today = today or timezone.localdate()
     return Attention(
         certificates_expiring=Certificate.objects.for_user(user)
         .expiring_within(EXPIRING_DAYS, today=today)

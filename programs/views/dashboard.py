@@ -6,10 +6,16 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -40,7 +46,32 @@ def chosen_year(raw: str | None, years: list[int]) -> tuple[int, bool]:
     return (year, True) if year in years else (years[-1], False)
 
 
+#: How long a rendered board is kept; a rebuild of any year's summaries makes a new key at once.
+BOARD_SECONDS = 3600
+
+
+def board_html(*, user, year: int, token: str) -> str:
+    """The year's board, rendered once per rebuild of the summaries and language (the figures
+    are the same for every officer and leader)."""
+    key = f"dashboard-board:{year}:{get_language()}:{token}"
+    html = cache.get(key)
+    if html is None:
+        board = selectors.dashboard_board(user=user, year=year)
+        context = {
+            "board": board,
+            "tables": selectors.board_tables(board),
+            "chart_data": board.chart_data(),
+            "export_base": f"{reverse('dashboard:dashboard')}{year}/",
+        }
+        html = render_to_string("programs/dashboard/inc/dashboard_board.html", context)
+        cache.set(key, html, BOARD_SECONDS)
+    return html
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class DashboardView(RoleRequiredMixin, View):
+    """Read-only (no request transaction); the rebuilds of embedded mode open their own."""
+
     allowed_roles = STAFF
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -51,20 +82,17 @@ class DashboardView(RoleRequiredMixin, View):
                 request,
                 _("Năm không hợp lệ; đang hiển thị năm %(year)s.") % {"year": year},
             )
-        freshness = selectors.dashboard_state(user=request.user, year=year)
-        if freshness.stale and settings.SUMMARY_REFRESH_ON_VIEW:
+        states = selectors.dashboard_states(user=request.user, years=years)
+        if settings.SUMMARY_REFRESH_ON_VIEW and any(states.of(y).stale for y in years):
             # Embedded mode: no worker, no beat. The rebuilds run inline, now.
             summaries.summaries_refresh_now(summaries.stale_years())
-            freshness = selectors.dashboard_state(user=request.user, year=year)
-        board = selectors.dashboard_board(user=request.user, year=year)
+            states = selectors.dashboard_states(user=request.user, years=years)
         context = {
-            "board": board,
+            "year": year,
             "years": list(reversed(years)),
-            "freshness": freshness,
+            "freshness": states.of(year),
             "attention": selectors.dashboard_attention(user=request.user),
-            "tables": selectors.board_tables(board),
-            "chart_data": board.chart_data(),
-            "export_base": f"{reverse('dashboard:dashboard')}{year}/",
+            "board_html": mark_safe(board_html(user=request.user, year=year, token=states.token)),  # noqa: S308 - our own rendered template
         }
         return render(request, TEMPLATE, context)
 

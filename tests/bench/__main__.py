@@ -24,7 +24,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
-GROUPS = ("enterprises", "certificates", "products")
+GROUPS = ("enterprises", "certificates", "products", "dashboard")
 
 
 def parse_args() -> argparse.Namespace:
@@ -95,7 +95,7 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import certificates, measures, products, report
+    from . import certificates, dashboard, measures, products, report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
@@ -200,6 +200,11 @@ def main() -> int:
                     lambda: products.public_page_against_bare(
                         config, warm_pages=args.warm_pages, miss_pages=args.miss_pages
                     ),
+                )
+            if "dashboard" in args.only:
+                measure(
+                    "dashboard against bare",
+                    lambda: dashboard.dashboard_against_bare(config, samples, user, log),
                 )
     except RuntimeError as exc:
         log(f"ERROR could not run the HTTP measures: {exc}")
