@@ -219,9 +219,22 @@ class States:
         )
 
 
+#: The summaries' states are kept this long in the cache; a change or a rebuild drops them at
+#: once (``summaries.forget_states``), so this only bounds what the cache could miss.
+STATES_SECONDS = 60
+
+
 def dashboard_states(*, user, years: list[int]) -> States:
-    rows = SummaryState.objects.for_user(user).filter(year__in=years)
-    return States({s.year: Freshness(s.computed_at, s.is_stale) for s in rows})
+    """Every year's freshness: from the cache (dropped whenever a state changes), else one
+    query. Officers and leaders, the only readers, see every row."""
+    from .summaries import STATES_CACHE_KEY
+
+    found = cache.get(STATES_CACHE_KEY)
+    if found is None:
+        rows = SummaryState.objects.for_user(user).filter(year__in=years)
+        found = {s.year: Freshness(s.computed_at, s.is_stale) for s in rows}
+        cache.set(STATES_CACHE_KEY, found, STATES_SECONDS)
+    return States({year: state for year, state in found.items() if year in years})
 
 
 def dashboard_board(*, user, year: int, today: datetime.date | None = None) -> Board:

@@ -32,6 +32,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -166,6 +167,32 @@ def summary_rows(year: int, snapshot: dict, *, computed_at: datetime.datetime):
     return rows
 
 
+#: Where the dashboard keeps the years' states (``selectors_dashboard.dashboard_states``).
+STATES_CACHE_KEY = "dashboard-summary-states"
+
+
+def forget_states() -> None:
+    """The states changed: the dashboard reads them again (after the commit, so that it cannot
+    cache what another transaction still sees)."""
+    cache.delete(STATES_CACHE_KEY)
+    _once_on_commit(_forget_after_commit)
+
+
+def _forget_after_commit() -> None:
+    cache.delete(STATES_CACHE_KEY)
+
+
+def _once_on_commit(callback) -> None:
+    """``transaction.on_commit(callback)`` once per transaction, however many records it
+    saves."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        entry[1] is callback for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(callback)
+
+
 # --- Marking stale -----------------------------------------------------------------------------
 
 
@@ -173,15 +200,10 @@ def summaries_mark_changed() -> None:
     """A record the indicators read changed: every year's summary is stale from now (one
     UPDATE), and once the transaction commits a rebuild is asked for."""
     SummaryState.objects.update(changed_at=timezone.now())
+    forget_states()
     if settings.SUMMARY_REFRESH_ON_VIEW:
         return  # embedded mode: no worker to run a job, the dashboard rebuilds what is stale
-    connection = transaction.get_connection()
-    # One callback per transaction, however many records it saves.
-    if connection.in_atomic_block and any(
-        entry[1] is _after_commit for entry in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_after_commit)
+    _once_on_commit(_after_commit)
 
 
 def _after_commit() -> None:
@@ -260,4 +282,5 @@ def summary_rebuild(*, year: int) -> dict:
         IndicatorSummary.objects.bulk_create(rows, batch_size=1000)
         state.computed_at = started
         state.save(update_fields=["computed_at"])
+    forget_states()
     return {"year": year, "rows": len(rows)}
