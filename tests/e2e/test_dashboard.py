@@ -27,7 +27,7 @@ def test_leader_opens_the_dashboard_and_changes_the_year(
     page: Page, live_server, leader_user, screenshot_dir
 ):
     log_in(page, live_server, "lanhdao")
-    page.get_by_role("link", name="Bảng điều khiển").first.click()
+    page.get_by_role("main").get_by_role("link", name="Bảng điều khiển").click()
     this_year = str(summaries.summary_years()[-1])
     expect(page.get_by_role("heading", name=f"Bảng điều khiển năm {this_year}")).to_be_visible()
 
