@@ -15,26 +15,23 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import IndicatorSummary, SummaryState
 from .summaries import Figure, summary_years
 
 #: Breakdowns the dashboard shows, in this order, with their titles; others follow by name.
 BREAKDOWN_TITLES = {
-    "unit": "Theo đơn vị hành chính",
-    "admin_unit": "Theo đơn vị hành chính",
-    "sector": "Theo ngành kinh tế",
-    "standard": "Theo tiêu chuẩn",
-    "legal_form": "Theo loại hình",
-    "size": "Theo quy mô",
+    "unit": gettext_lazy("Theo đơn vị hành chính"),
+    "sector": gettext_lazy("Theo ngành kinh tế"),
+    "standard": gettext_lazy("Theo tiêu chuẩn"),
 }
 #: Days ahead a certificate counts as expiring on the dashboard.
 EXPIRING_DAYS = 90
 
 
 def breakdown_title(by: str) -> str:
-    title = BREAKDOWN_TITLES.get(by)
-    return _(title) if title else by
+    return str(BREAKDOWN_TITLES.get(by, by))
 
 
 def indicator_catalogue() -> dict[str, Any]:
@@ -378,14 +375,14 @@ class Table:
 
 
 SOURCE_LABELS = {
-    "computed": "Tính từ dữ liệu",
-    "entered": "Nhập tay",
-    "missing": "Chưa có số liệu",
+    "computed": gettext_lazy("Tính từ dữ liệu"),
+    "entered": gettext_lazy("Nhập tay"),
+    "missing": gettext_lazy("Chưa có số liệu"),
 }
 
 
 def source_label(source: str) -> str:
-    return _(SOURCE_LABELS[source]) if source in SOURCE_LABELS else source
+    return str(SOURCE_LABELS.get(source, source))
 
 
 def board_tables(board: Board) -> dict[str, Table]:
