@@ -1,7 +1,8 @@
 """Mark the dashboard's summaries stale when a record the indicators read changes.
 
-Bookkeeping, not business logic: one UPDATE of the few ``SummaryState`` rows per save
-(``summaries.summaries_mark_changed``); the rebuild itself runs later in the job runner.
+Bookkeeping, not business logic: one UPDATE of the few ``SummaryState`` rows once the
+transaction commits (``summaries.summaries_mark_changed``); the rebuild itself runs later in the
+job runner.
 Changes made by ``QuerySet.update()`` send no signal: the summaries' nightly age limit
 (``SUMMARY_MAX_AGE``) catches those.
 """

@@ -5,11 +5,12 @@ request. So each year's indicators, with their breakdowns, are stored as ``Indic
 rows, rebuilt by a background job from ``programs.indicators.snapshot(year)`` — the same figures
 the yearly report and the ``indicators`` command use.
 
-- **Stale.** A change to a record the indicators read marks every year's summary stale: one
-  UPDATE of the few ``SummaryState`` rows (``summaries_mark_changed``, called by the signals in
-  ``programs.signals_summaries``). Every year, because a record may count in any year: a
+- **Stale.** A change to a record the indicators read marks every year's summary stale once
+  its transaction commits: one UPDATE of the few ``SummaryState`` rows per transaction
+  (``summaries_mark_changed``, called by the signals in ``programs.signals_summaries``).
+  Every year, because a record may count in any year: a
   certificate valid 2022–2025 counts in four, and its old dates are not known after the save.
-- **Debounced and deduplicated.** Once the transaction commits, one rebuild per stale year is
+- **Debounced and deduplicated.** Then one rebuild per stale year is
   asked for at the end of the current ``SUMMARY_DEBOUNCE_SECONDS`` window: the job's key is the
   year and the window, so a thousand saves in a window make one job per year, and the job runs
   once the edits of its window are in. The job runner's sweep (beat, every minute) sends it when
@@ -197,16 +198,18 @@ def _once_on_commit(callback) -> None:
 
 
 def summaries_mark_changed() -> None:
-    """A record the indicators read changed: every year's summary is stale from now (one
-    UPDATE), and once the transaction commits a rebuild is asked for."""
+    """A record the indicators read changed: once the transaction commits, every year's
+    summary is stale (``summaries_note_change``) — one callback per transaction, however many
+    records it saves, and nothing if it rolls back."""
+    _once_on_commit(summaries_note_change)
+
+
+def summaries_note_change() -> None:
+    """One UPDATE marks every year stale from now; then a debounced rebuild is asked for."""
     SummaryState.objects.update(changed_at=timezone.now())
-    forget_states()
+    cache.delete(STATES_CACHE_KEY)
     if settings.SUMMARY_REFRESH_ON_VIEW:
         return  # embedded mode: no worker to run a job, the dashboard rebuilds what is stale
-    _once_on_commit(_after_commit)
-
-
-def _after_commit() -> None:
     summaries_schedule()
 
 
