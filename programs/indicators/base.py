@@ -85,6 +85,12 @@ class Measure:
     unit: str | None = None
     standard: str | None = None
 
+    @property
+    def additive(self) -> bool:
+        """Rows counted or amounts summed (groups add up whatever the keys), not records
+        counted once (``Count(..., distinct=True)``)."""
+        return not getattr(self.aggregate(), "distinct", False)
+
     def breakdowns(self) -> tuple[Breakdown, ...]:
         found: list[Breakdown] = []
         if self.enterprise or self.unit:
@@ -130,7 +136,10 @@ class IndicatorRow:
     source: Source
     target: Decimal | None
     progress: str
+    #: The breakdown asked for (``by``): (key, name, value) in report order.
     breakdown: list[tuple[str, str, Value]] = field(default_factory=list)
+    #: Every breakdown computed (``snapshot`` computes them all).
+    breakdowns: dict[str, list[tuple[str, str, Value]]] = field(default_factory=dict)
 
     @property
     def code(self) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.choices import STATE_BUDGET_SOURCES, EnrollmentState, FundingSource
 from programs.models import Enrollment, Expert, SupportActivity, SupportFunding, TrainingCourse
-from standards.choices import StandardKind
+from standards.choices import DeclarationState, StandardKind
 from standards.models import (
     Adoption,
     BarcodeRegistration,
@@ -75,11 +75,27 @@ def certificates_issued(p: Period):
     )
 
 
-def declarations_in_force(p: Period):
-    return Declaration.objects.in_force_on(p.end)
+def _each_year(p: Period, method: str):
+    """``Declaration.objects.<method>(year)`` for every year the period touches, as one
+    queryset (the declarations part defines them by year)."""
+    found = Declaration.objects.none()
+    for year in range(p.start.year, p.end.year + 1):
+        found |= getattr(Declaration.objects, method)(year)
+    return found
+
+
+def declarations_declared(p: Period):
+    """In effect from a day of the period: ``declared_in`` its years, within its days."""
+    return _each_year(p, "declared_in").filter(effective_on__gte=p.start, effective_on__lte=p.end)
 
 
 def declared_products(p: Period):
+    return Declaration.products.through.objects.filter(
+        declaration__in=declarations_declared(p).values("pk"), product__is_archived=False
+    )
+
+
+def products_in_force(p: Period):
     return Declaration.products.through.objects.filter(
         declaration__in=Declaration.objects.in_force_on(p.end).values("pk"),
         product__is_archived=False,
@@ -87,11 +103,15 @@ def declared_products(p: Period):
 
 
 def declarations_received(p: Period):
-    return Declaration.objects.received_between(p.start, p.end)
+    """``received_in`` the period's years, within its days."""
+    return _each_year(p, "received_in").filter(
+        Q(submitted_at__date__gte=p.start, submitted_at__date__lte=p.end)
+        | Q(state=DeclarationState.RECORDED, declared_on__gte=p.start, declared_on__lte=p.end)
+    )
 
 
 def declarations_accepted(p: Period):
-    return Declaration.objects.accepted_between(p.start, p.end)
+    return Declaration.objects.accepted().filter(receipt_date__gte=p.start, receipt_date__lte=p.end)
 
 
 def declarations_overdue(p: Period):
@@ -331,15 +351,16 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     _ind(
         "DECL_ESTABLISHMENTS",
-        _("Số cơ sở có sản phẩm công bố tiêu chuẩn, hợp chuẩn, hợp quy"),
+        _("Số cơ sở công bố tiêu chuẩn, hợp chuẩn, hợp quy trong kỳ"),
         _("cơ sở"),
         _(
-            "Số doanh nghiệp, cơ sở (mỗi cơ sở tính một lần) có ít nhất một bản công bố đã được "
-            "tiếp nhận hoặc ghi nhận và còn hiệu lực vào ngày cuối kỳ."
+            "Số doanh nghiệp, cơ sở (mỗi cơ sở tính một lần) có bản công bố có hiệu lực từ một "
+            "ngày trong kỳ: được Sở tiếp nhận (ngày thông báo tiếp nhận) hoặc được ghi nhận "
+            "(ngày công bố)."
         ),
         G_DECLARATIONS,
         Measure(
-            declarations_in_force,
+            declarations_declared,
             distinct_enterprises(),
             enterprise="enterprise",
             standard="standard_id",
@@ -347,11 +368,11 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     _ind(
         "DECL_PRODUCTS",
-        _("Số sản phẩm được công bố tiêu chuẩn, hợp chuẩn, hợp quy"),
+        _("Số sản phẩm được công bố tiêu chuẩn, hợp chuẩn, hợp quy trong kỳ"),
         _("sản phẩm"),
         _(
-            "Số sản phẩm (mỗi sản phẩm tính một lần) thuộc ít nhất một bản công bố còn hiệu lực "
-            "vào ngày cuối kỳ; không tính sản phẩm đã lưu trữ."
+            "Số sản phẩm (mỗi sản phẩm tính một lần) thuộc bản công bố có hiệu lực từ một ngày "
+            "trong kỳ, như chỉ tiêu số cơ sở; không tính sản phẩm đã lưu trữ."
         ),
         G_DECLARATIONS,
         Measure(
@@ -362,12 +383,29 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
     ),
     _ind(
+        "DECL_PRODUCTS_IN_FORCE",
+        _("Số sản phẩm có bản công bố còn hiệu lực"),
+        _("sản phẩm"),
+        _(
+            "Số sản phẩm (mỗi sản phẩm tính một lần) thuộc ít nhất một bản công bố đã tiếp nhận "
+            "hoặc ghi nhận và còn hiệu lực vào ngày cuối kỳ; không tính sản phẩm đã lưu trữ."
+        ),
+        G_DECLARATIONS,
+        Measure(
+            products_in_force,
+            lambda: Count("product", distinct=True),
+            enterprise="product__enterprise",
+            standard="declaration__standard_id",
+        ),
+    ),
+    _ind(
         "DECL_RECEIVED",
         _("Số hồ sơ công bố tiếp nhận"),
         _("hồ sơ"),
         _(
-            "Số hồ sơ công bố phải nộp cho Sở được doanh nghiệp nộp trong kỳ (theo ngày nộp); "
-            "không tính bản công bố chỉ ghi nhận."
+            "Số hồ sơ công bố Sở nhận trong kỳ: hồ sơ nộp lần đầu trong kỳ (dù sau đó được "
+            "tiếp nhận hay không) và bản công bố được ghi nhận có ngày công bố trong kỳ; không "
+            "tính bản nháp."
         ),
         G_DECLARATIONS,
         Measure(

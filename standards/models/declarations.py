@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -69,24 +70,48 @@ class DeclarationQuerySet(ScopedQuerySet):
             effective_on__lte=day,
         )
 
-    def received_between(self, start: datetime.date, end: datetime.date) -> "DeclarationQuerySet":
-        """Dossiers filed with the Department (not those only recorded) submitted from ``start``
-        to ``end``, both included."""
-        return self.active().filter(
-            must_be_filed=True, submitted_at__date__gte=start, submitted_at__date__lte=end
-        )
-
-    def accepted_between(self, start: datetime.date, end: datetime.date) -> "DeclarationQuerySet":
-        """Declarations the Department accepted (receipt notice dated) from ``start`` to
-        ``end``, both included, whatever became of them later."""
-        return self.active().filter(
-            receipt_date__isnull=False, receipt_date__gte=start, receipt_date__lte=end
-        )
-
     def overdue_on(self, day: datetime.date) -> "DeclarationQuerySet":
         """Waiting for the Department past its deadline (5 working days after the dossier was
         complete)."""
         return self.active().filter(state=DeclarationState.SUBMITTED, decision_due_on__lt=day)
+
+    def overdue(self) -> "DeclarationQuerySet":
+        """``overdue_on`` today."""
+        return self.overdue_on(timezone.localdate())
+
+    def due_on(self, day: datetime.date) -> "DeclarationQuerySet":
+        """Waiting for the Department, its deadline not passed on ``day``."""
+        return self.active().filter(state=DeclarationState.SUBMITTED, decision_due_on__gte=day)
+
+    def accepted(self) -> "DeclarationQuerySet":
+        """Accepted by the Department (a receipt notice issued), expired since or not."""
+        return self.active().filter(state=DeclarationState.ACCEPTED)
+
+    def received_in(self, year: int) -> "DeclarationQuerySet":
+        """Dossiers the Department received in ``year``: filed (first submitted that year,
+        whatever became of them) or recorded with a declaration date in that year. Drafts are
+        not received."""
+        start = datetime.datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
+        end = datetime.datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+        return self.active().filter(
+            Q(submitted_at__gte=start, submitted_at__lt=end)
+            | Q(state=DeclarationState.RECORDED, declared_on__year=year)
+        )
+
+    def declared_in(self, year: int) -> "DeclarationQuerySet":
+        """Declarations that took effect in ``year``: accepted (receipt date) or recorded
+        (declaration date). The headline "declared standards for N products in 2022"."""
+        return self.active().filter(
+            state__in=(DeclarationState.ACCEPTED, DeclarationState.RECORDED),
+            effective_on__year=year,
+        )
+
+    def expired_on(self, day: datetime.date) -> "DeclarationQuerySet":
+        """Accepted or recorded, but ``valid_until`` passed before ``day``."""
+        return self.active().filter(
+            state__in=(DeclarationState.ACCEPTED, DeclarationState.RECORDED),
+            valid_until__lt=day,
+        )
 
 
 class Declaration(NormalizedTextMixin, models.Model):

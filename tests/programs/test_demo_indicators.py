@@ -53,9 +53,6 @@ def test_2022_prints_the_provinces_figures(seeded):
     assert sum(int(line[2]) for line in courses[1:]) == 3
 
 
-@pytest.mark.skipif(
-    not hasattr(Declaration.objects, "received_between"), reason="declaration methods missing"
-)
 def test_2022_declarations_of_the_demo(seeded):
     """25 establishments and 39 products declared: the declarations part brings their demo;
     until it is merged there is none and this test says so instead of passing."""

@@ -228,6 +228,7 @@ def build(r):
             enterprise=ents[e],
             standard=stds["iso"],
             state=state,
+            declared_on=effective,
             effective_on=effective,
             valid_until=plus(effective, length),
             is_archived=archived,
@@ -301,21 +302,20 @@ def expected(r, p: Period) -> dict:  # one plain count per indicator
             gtins += 1
         if published and any(lot <= end for lot in lots):
             traced += 1
-    decl_ents, decl_products, accepted = set(), set(), 0
+    decl_ents, decl_products, in_force, accepted, received = set(), set(), set(), 0, 0
     for e, state, effective, length, archived, which in r["declarations"]:
         if e not in live or archived:
             continue
+        products = {i for i in which if i < len(r["products"]) and not r["products"][i][3]}
         until = plus(effective, length)
-        if (
-            state in ("accepted", "recorded")
-            and effective <= end
-            and (until is None or until >= end)
-        ):
+        took_effect = state in ("accepted", "recorded")
+        if took_effect and effective <= end and (until is None or until >= end):
+            in_force |= products
+        if took_effect and between(effective, p):
             decl_ents.add(e)
-            decl_products |= {
-                i for i in which if i < len(r["products"]) and not r["products"][i][3]
-            }
+            decl_products |= products
         accepted += state == "accepted" and between(effective, p)
+        received += state == "recorded" and between(effective, p)
     return {
         "ENT_SYSTEM_APPLYING": len(applying["system"]),
         "ENT_TOOL_APPLYING": len(applying["tool"]),
@@ -324,7 +324,9 @@ def expected(r, p: Period) -> dict:  # one plain count per indicator
         "CERT_ISSUED": issued_new,
         "DECL_ESTABLISHMENTS": len(decl_ents),
         "DECL_PRODUCTS": len(decl_products),
+        "DECL_PRODUCTS_IN_FORCE": len(in_force),
         "DECL_ACCEPTED": accepted,
+        "DECL_RECEIVED": received,
         "GS1_PREFIXES": in_use,
         "GS1_PREFIXES_ISSUED": new_prefixes,
         "GTINS": gtins,
