@@ -82,7 +82,10 @@ def submit(model: type[J], *, dedupe_key: str = "", **fields) -> J:
         if existing is None:
             raise
         return existing
-    enqueue(job)
+    # A job asked to run later (``run_after``: a debounced rebuild) is left to the sweep, which
+    # sends it once it is due; sent now, the worker would only find it not yet due.
+    if job.run_after <= timezone.now():
+        enqueue(job)
     return job
 
 

@@ -320,3 +320,9 @@ LOGGING = {
         "axes": {"level": "WARNING" if TESTING else "INFO"},
     },
 }
+
+# The dashboard's summaries (programs/summaries.py): a change to a record asks for a rebuild at
+# the end of a window of this many seconds, so a burst of edits makes one rebuild per year.
+SUMMARY_DEBOUNCE_SECONDS = env.int("SUMMARY_DEBOUNCE_SECONDS", default=20)
+# Without a worker and beat (embedded mode), the dashboard rebuilds stale years itself.
+SUMMARY_REFRESH_ON_VIEW = env.bool("SUMMARY_REFRESH_ON_VIEW", default=CELERY_TASK_ALWAYS_EAGER)

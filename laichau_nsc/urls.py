@@ -65,6 +65,8 @@ urlpatterns = [
     path("chung-nhan/", include("standards.urls")),
     path("danh-muc/", include("standards.urls_catalogue")),
     path("chuong-trinh/", include("programs.urls")),
+    path("bang-dieu-khien/", include("programs.urls_dashboard")),
+    path("thong-ke/", include("programs.urls_public")),
     path("", include("standards.urls_public")),
     path("quan-tri/", admin.site.urls),
 ]

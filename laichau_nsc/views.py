@@ -104,8 +104,16 @@ def home(request: HttpRequest) -> HttpResponse:
         latest = request.user.memberships.select_related("enterprise").order_by("-requested_at")
         return render(request, "home/no_role.html", {"membership": latest.first()})
     from enterprises.selectors import home_context  # one app's selectors feed the home pages
+    from standards import selectors_home  # the work queue and each enterprise's records
 
     context = home_context(user=request.user, role=role)
+    if role == Role.OFFICER:
+        context["queue"] = selectors_home.officer_queue(user=request.user)
+    elif role == Role.ENTERPRISE:
+        summaries = selectors_home.enterprise_summaries(
+            user=request.user, enterprise_ids=[m.enterprise_id for m in context["approved"]]
+        )
+        context["approved"] = [(m, summaries[m.enterprise_id]) for m in context["approved"]]
     return render(request, f"home/{role.value}.html", context)
 
 

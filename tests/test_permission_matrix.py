@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from enterprises import services
 from laichau_nsc import jobs
@@ -230,6 +231,18 @@ def approved_year(world: World) -> dict:
     return REPORT_YEAR
 
 
+# --- Dashboard and public statistics (issue 10) ---------------------------------------------
+
+
+def dashboard_table(world: World) -> dict:
+    return {"year": str(timezone.localdate().year), "table": "chi-tieu", "fmt": "csv"}
+
+
+def approved_table(world: World) -> dict:
+    YearApproval.objects.create(year=2022, state="approved", snapshot={"indicators": {}})
+    return {"year": "2022", "table": "chi-tieu", "fmt": "xlsx"}
+
+
 # Plans and indicators (programs): the plan of 2022 with a file, created on demand.
 def plan_year(world: World) -> dict:
     from programs.models import AnnualPlan
@@ -446,6 +459,12 @@ EXPECTATIONS: dict[str, Row] = {
     "public:product_page": same(200, kwargs=public_product),
     "public:lot_page": same(200, kwargs=public_lot),
     "public:digital_link": same(200, kwargs=digital_link),
+    # Dashboard and public statistics (issue 10): officers and leaders read the dashboard and
+    # download its tables; anyone reads the approved figures of a year and downloads them.
+    "dashboard:dashboard": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "dashboard:export": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=dashboard_table),
+    "statistics:page": same(200),
+    "statistics:download": same(200, kwargs=approved_table),
     # The admin site guards itself: everyone who is not staff is sent to its login page.
     "admin:*": Row(302, 302, 302, 302, 302),
 }
@@ -515,6 +534,10 @@ EXPECTATIONS.update(
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+# Data for scripts (Django's json_script) is not code: the CSP does not run it.
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/json\")[^>]*>", re.IGNORECASE
+)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"\son[a-z]+=", re.IGNORECASE)
 
@@ -531,6 +554,9 @@ def test_csp_check_catches_inline_code():
         with pytest.raises(AssertionError):
             assert_csp_clean(html)
     assert_csp_clean('<script src="/static/a.js"></script><p class="x">')
+    assert_csp_clean('<script id="d" type="application/json">{"a": 1}</script>')
+    with pytest.raises(AssertionError):
+        assert_csp_clean('<script type="text/javascript">alert(1)</script>')
 
 
 def url_names(patterns=None, namespace: str = "") -> Iterator[str]:

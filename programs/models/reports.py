@@ -216,7 +216,16 @@ class IndicatorSummary(NormalizedTextMixin, models.Model):
     key = models.CharField(_("nhóm"), max_length=100, blank=True)
     label = models.CharField(_("tên nhóm"), max_length=300, blank=True)
     value = models.DecimalField(_("giá trị"), max_digits=20, decimal_places=2)
+    #: On the total row only: the year's target and where the value comes from ("computed",
+    #: "entered" by hand, or "missing"), as the snapshot said.
+    target = models.DecimalField(
+        _("chỉ tiêu kế hoạch"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField(_("nguồn"), max_length=20, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"))
+
+    # Officers and leaders read the summaries; enterprises never.
+    objects = StaffOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("số liệu tổng hợp")
@@ -239,6 +248,8 @@ class SummaryState(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"), unique=True)
     computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
     changed_at = models.DateTimeField(_("có thay đổi lúc"), null=True, blank=True)
+
+    objects = StaffOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tình trạng số liệu tổng hợp")

@@ -25,7 +25,15 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
-GROUPS = ("enterprises", "certificates", "products", "declarations", "indicators", "reports")
+GROUPS = (
+    "enterprises",
+    "certificates",
+    "products",
+    "declarations",
+    "indicators",
+    "reports",
+    "dashboard",
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -99,7 +107,7 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import certificates, declarations, indicators, measures, products, report
+    from . import certificates, dashboard, declarations, indicators, measures, products, report
     from . import reports as yearly_report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
@@ -230,6 +238,11 @@ def main() -> int:
                 measure(
                     "declaration queue against bare",
                     lambda: declarations.queue_against_bare(config, rounds=4),
+                )
+            if "dashboard" in args.only:
+                measure(
+                    "dashboard against bare",
+                    lambda: dashboard.dashboard_against_bare(config, samples, user, log),
                 )
     except RuntimeError as exc:
         log(f"ERROR could not run the HTTP measures: {exc}")
