@@ -65,6 +65,7 @@ urlpatterns = [
     path("chung-nhan/", include("standards.urls")),
     path("danh-muc/", include("standards.urls_catalogue")),
     path("chuong-trinh/", include("programs.urls")),
+    path("nhap-du-lieu/", include("imports.urls")),
     path("", include("standards.urls_public")),
     path("quan-tri/", admin.site.urls),
 ]
