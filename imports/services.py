@@ -61,7 +61,7 @@ def check_file(upload) -> str:
     """The file's format (``xlsx``/``csv``) if it may be read; ``ValidationError`` otherwise."""
     reading.check_size(upload.size)
     upload.seek(0)
-    fmt = reading.detect_format(upload.read(8), upload.name or "")
+    fmt = reading.detect_format(upload.read(64 * 1024), upload.name or "")
     upload.seek(0)
     if fmt == reading.XLSX:
         reading.check_xlsx(upload)
