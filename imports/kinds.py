@@ -220,9 +220,11 @@ def find_standard(ctx: RowContext, value: Any, column: str = "standard") -> Stan
 def find_body(ctx: RowContext, value: str, column: str = "body") -> CertificationBody:
     body = ctx.cached(
         ("body", fold(value)),
-        lambda: CertificationBody.objects.filter(Q(name__iexact=value) | Q(acronym__iexact=value))
-        .order_by("pk")
-        .first(),
+        lambda: (
+            CertificationBody.objects.filter(Q(name__iexact=value) | Q(acronym__iexact=value))
+            .order_by("pk")
+            .first()
+        ),
     )
     if body is None:
         raise fail(
@@ -349,7 +351,12 @@ class EnterpriseImport(ImportSpec):
     file_stem = "doanh-nghiep"
     columns = [
         TAX_CODE,
-        Column("name", gettext_lazy("Tên doanh nghiệp"), required=True, example="Hợp tác xã Chè Tam Đường"),
+        Column(
+            "name",
+            gettext_lazy("Tên doanh nghiệp"),
+            required=True,
+            example="Hợp tác xã Chè Tam Đường",
+        ),
         Column("short_name", gettext_lazy("Tên viết tắt"), example="HTX Chè Tam Đường"),
         Column(
             "legal_form",
@@ -558,7 +565,9 @@ class AdoptionImport(ImportSpec):
             "cert_number",
             gettext_lazy("Số chứng chỉ"),
             Kind.CODE,
-            help=gettext_lazy("Bỏ trống nếu chưa có chứng chỉ; khi có thì ghi đủ các cột chứng chỉ."),
+            help=gettext_lazy(
+                "Bỏ trống nếu chưa có chứng chỉ; khi có thì ghi đủ các cột chứng chỉ."
+            ),
             example="HT 1234/2021",
         ),
         Column("cert_body", gettext_lazy("Tổ chức chứng nhận"), example="QUACERT"),
@@ -574,8 +583,16 @@ class AdoptionImport(ImportSpec):
     def key(self, values):
         number = values.get("cert_number")
         if number:
-            return ("certificate", fold(values.get("cert_body") or ""), _number_key(_code_key(number)))
-        return ("adoption", _code_key(values.get("tax_code")), fold(_code_key(values.get("standard"))))
+            return (
+                "certificate",
+                fold(values.get("cert_body") or ""),
+                _number_key(_code_key(number)),
+            )
+        return (
+            "adoption",
+            _code_key(values.get("tax_code")),
+            fold(_code_key(values.get("standard"))),
+        )
 
     def describe(self, values):
         parts = [_code_key(values.get("tax_code")), _code_key(values.get("standard"))]
@@ -757,7 +774,15 @@ class ProductImport(ImportSpec):
         enterprise = find_enterprise(ctx, values["tax_code"])
         data = {
             name: values[name]
-            for name in ("name", "category", "unit", "description", "ocop_stars", "ocop_score", "ocop_year")
+            for name in (
+                "name",
+                "category",
+                "unit",
+                "description",
+                "ocop_stars",
+                "ocop_score",
+                "ocop_year",
+            )
             if values.get(name) is not None
         }
         if not ctx.officer and any(k.startswith("ocop_") for k in data):
@@ -899,8 +924,16 @@ class DeclarationImport(ImportSpec):
         ),
         Column("cert_number", gettext_lazy("Số chứng chỉ làm căn cứ"), Kind.CODE),
         Column("cert_body", gettext_lazy("Tổ chức chứng nhận")),
-        Column("document_number", gettext_lazy("Số hiệu bản công bố"), Kind.CODE, example="01/2022/CB"),
-        Column("declared_on", gettext_lazy("Ngày công bố"), Kind.DATE, required=True, example="10/05/2022"),
+        Column(
+            "document_number", gettext_lazy("Số hiệu bản công bố"), Kind.CODE, example="01/2022/CB"
+        ),
+        Column(
+            "declared_on",
+            gettext_lazy("Ngày công bố"),
+            Kind.DATE,
+            required=True,
+            example="10/05/2022",
+        ),
         Column("valid_until", gettext_lazy("Hiệu lực đến ngày"), Kind.DATE),
     ]
     field_columns = DECLARATION_FIELDS
@@ -930,9 +963,13 @@ class DeclarationImport(ImportSpec):
                 except ValidationError:
                     product = None
             if product is None:
-                product = Product.objects.filter(
-                    enterprise=enterprise, is_archived=False, search_text__startswith=fold(item)
-                ).filter(Q(search_text=fold(item)) | Q(search_text__startswith=fold(item) + " ")).first()
+                product = (
+                    Product.objects.filter(
+                        enterprise=enterprise, is_archived=False, search_text__startswith=fold(item)
+                    )
+                    .filter(Q(search_text=fold(item)) | Q(search_text__startswith=fold(item) + " "))
+                    .first()
+                )
             if product is None:
                 missing.append(item)
             else:

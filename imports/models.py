@@ -114,7 +114,9 @@ class ImportJob(JobModel):
 
     @property
     def committed(self) -> bool:
-        return self.mode == ImportMode.COMMIT and self.state == JobState.DONE and not self.error_count
+        return (
+            self.mode == ImportMode.COMMIT and self.state == JobState.DONE and not self.error_count
+        )
 
     @property
     def can_confirm(self) -> bool:

@@ -40,7 +40,7 @@ from . import reading
 from .choices import ImportKind, ImportMode
 from .columns import CellError, Column, header_key, parse
 from .history import import_reason
-from .kinds import CREATED, RowContext, RowError, kinds_for, SPECS
+from .kinds import CREATED, SPECS, RowContext, RowError, kinds_for
 from .models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,9 @@ def check_file(upload) -> str:
     return fmt
 
 
-def import_upload(*, user, kind: str, upload: UploadedFile, params: dict | None = None) -> ImportJob:
+def import_upload(
+    *, user, kind: str, upload: UploadedFile, params: dict | None = None
+) -> ImportJob:
     """Check an uploaded file and queue its dry run."""
     spec = SPECS.get(kind)
     if spec is None or spec not in kinds_for(user):
@@ -99,9 +101,12 @@ def import_upload(*, user, kind: str, upload: UploadedFile, params: dict | None 
 def _check_course(user, course_id) -> None:
     from programs.models import TrainingCourse
 
-    if not course_id or not TrainingCourse.objects.for_user(user, "change").filter(
-        pk=course_id, is_archived=False
-    ).exists():
+    if (
+        not course_id
+        or not TrainingCourse.objects.for_user(user, "change")
+        .filter(pk=course_id, is_archived=False)
+        .exists()
+    ):
         raise ValidationError({"course": _("Chọn khóa đào tạo để nhập học viên.")})
 
 

@@ -41,8 +41,19 @@ class ImportIndexView(RoleRequiredMixin, View):
         jobs = (
             ImportJob.objects.for_user(request.user)
             .filter(user=request.user)
-            .only("id", "kind", "mode", "state", "original_name", "created_at", "row_count",
-                  "created_count", "unchanged_count", "error_count", "progress")[:20]
+            .only(
+                "id",
+                "kind",
+                "mode",
+                "state",
+                "original_name",
+                "created_at",
+                "row_count",
+                "created_count",
+                "unchanged_count",
+                "error_count",
+                "progress",
+            )[:20]
         )
         context = {"specs": kinds_for(request.user), "jobs": jobs}
         return render(request, "imports/index.html", context)
@@ -66,9 +77,11 @@ class ImportUploadView(RoleRequiredMixin, View):
         if self.kwargs["kind"] == ImportKind.PARTICIPANTS:
             from programs.models import TrainingCourse
 
-            courses = TrainingCourse.objects.for_user(request.user, "change").filter(
-                is_archived=False
-            ).order_by("-starts_on")
+            courses = (
+                TrainingCourse.objects.for_user(request.user, "change")
+                .filter(is_archived=False)
+                .order_by("-starts_on")
+            )
         return ImportUploadForm(data, files, course_queryset=courses)
 
     def get(self, request: HttpRequest, kind: str) -> HttpResponse:
@@ -85,7 +98,10 @@ class ImportUploadView(RoleRequiredMixin, View):
             try:
                 with collecting_undispatched() as notices:
                     job = services.import_upload(
-                        user=request.user, kind=kind, upload=form.cleaned_data["file"], params=params
+                        user=request.user,
+                        kind=kind,
+                        upload=form.cleaned_data["file"],
+                        params=params,
                     )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):

@@ -77,7 +77,9 @@ def upload(content: bytes, name: str = "du-lieu.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
 
 
-def rezip(xlsx: bytes, *, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
+def rezip(
+    xlsx: bytes, *, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None
+) -> bytes:
     """The workbook with members replaced or added (macros, DOCTYPEs, …)."""
     source = zipfile.ZipFile(io.BytesIO(xlsx))
     out = io.BytesIO()

@@ -24,7 +24,11 @@ COMMUNES = ["Tam Đường", "Bình Lư", "Tân Uyên", "Than Uyên", "Sìn Hồ
 TRADES = [
     ("Hợp tác xã Chè", "Hợp tác xã", "Chè và sản phẩm từ chè"),
     ("Hợp tác xã Nông nghiệp", "Hợp tác xã", "Nông sản tươi"),
-    ("Công ty TNHH Dược liệu", "Công ty TNHH hai thành viên trở lên", "Dược liệu, sản phẩm từ dược liệu"),
+    (
+        "Công ty TNHH Dược liệu",
+        "Công ty TNHH hai thành viên trở lên",
+        "Dược liệu, sản phẩm từ dược liệu",
+    ),
     ("Công ty cổ phần Thực phẩm", "Công ty cổ phần", "Thực phẩm chế biến"),
 ]
 #: Standard code, certification body, months of validity.
@@ -92,20 +96,46 @@ def build(count: int = 40, seed: int = 2025) -> History:
             }
         )
     # Enterprises: STT first, columns in the officer's order, tax codes as Excel numbers.
-    header = ["STT", "Tên doanh nghiệp", "Mã số thuế", "Loại hình", "Địa chỉ trụ sở",
-              "Số lao động", "Ngày thành lập"]
+    header = [
+        "STT",
+        "Tên doanh nghiệp",
+        "Mã số thuế",
+        "Loại hình",
+        "Địa chỉ trụ sở",
+        "Số lao động",
+        "Ngày thành lập",
+    ]
     rows = []
     for n, e in enumerate(enterprises, start=1):
-        rows.append([n, f"  {e['name']} ", int(e["tax_code"]), e["form"], e["address"],
-                     e["employees"], _as_officer_types(rng, e["founded"])])
+        rows.append(
+            [
+                n,
+                f"  {e['name']} ",
+                int(e["tax_code"]),
+                e["form"],
+                e["address"],
+                e["employees"],
+                _as_officer_types(rng, e["founded"]),
+            ]
+        )
         if n == count // 2:
             rows.append([None] * len(header))  # the blank row officers leave between blocks
     history.enterprises = _book(header, rows)
 
     # Adoptions and certificates, year by year; a third renewed after 3 years.
-    header = ["STT", "Mã số thuế", "Số hiệu tiêu chuẩn, công cụ", "Tình trạng áp dụng",
-              "Áp dụng từ ngày", "Được Chương trình hỗ trợ", "Số chứng chỉ", "Tổ chức chứng nhận",
-              "Phạm vi chứng nhận", "Ngày cấp", "Ngày hết hạn"]
+    header = [
+        "STT",
+        "Mã số thuế",
+        "Số hiệu tiêu chuẩn, công cụ",
+        "Tình trạng áp dụng",
+        "Áp dụng từ ngày",
+        "Được Chương trình hỗ trợ",
+        "Số chứng chỉ",
+        "Tổ chức chứng nhận",
+        "Phạm vi chứng nhận",
+        "Ngày cấp",
+        "Ngày hết hạn",
+    ]
     rows, certificates, adoptions = [], [], set()
     serial = 0
     for i, e in enumerate(enterprises):
@@ -122,10 +152,21 @@ def build(count: int = 40, seed: int = 2025) -> History:
             expires = add_months(issue, months) - datetime.timedelta(days=1)
             number = f"{serial:04d}/{issue.year}/{body[:2].upper()}"
             certificates.append((code, issue, expires))
-            rows.append([serial, e["tax_code"], code, "Đã được chứng nhận",
-                         _as_officer_types(rng, issued), "Có" if supported else "Không", number,
-                         body, f"Sản xuất {e['category'].lower()}",
-                         _as_officer_types(rng, issue), _as_officer_types(rng, expires)])
+            rows.append(
+                [
+                    serial,
+                    e["tax_code"],
+                    code,
+                    "Đã được chứng nhận",
+                    _as_officer_types(rng, issued),
+                    "Có" if supported else "Không",
+                    number,
+                    body,
+                    f"Sản xuất {e['category'].lower()}",
+                    _as_officer_types(rng, issue),
+                    _as_officer_types(rng, expires),
+                ]
+            )
         adoptions.add((e["tax_code"], code))
     history.adoptions = _book(header, rows)
 
@@ -140,8 +181,16 @@ def build(count: int = 40, seed: int = 2025) -> History:
                 history.prefixes[e["tax_code"]] = prefix
                 with_gtin += 1
             products += 1
-            rows.append([len(rows) + 1, e["tax_code"], f"Sản phẩm {k + 1} của {e['name']}",
-                         e["category"], "kg", gtin])
+            rows.append(
+                [
+                    len(rows) + 1,
+                    e["tax_code"],
+                    f"Sản phẩm {k + 1} của {e['name']}",
+                    e["category"],
+                    "kg",
+                    gtin,
+                ]
+            )
     history.products = _book(header, rows)
 
     history.expected = {

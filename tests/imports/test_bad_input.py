@@ -21,7 +21,11 @@ pytestmark = pytest.mark.django_db
 
 def good_rows(n=2) -> list[dict]:
     return [
-        {"tax_code": valid_tax_code(600 + i), "name": f"Công ty Số {i}", "legal_form": "Công ty cổ phần"}
+        {
+            "tax_code": valid_tax_code(600 + i),
+            "name": f"Công ty Số {i}",
+            "legal_form": "Công ty cổ phần",
+        }
         for i in range(n)
     ]
 
@@ -64,9 +68,13 @@ def test_openpyxl_parses_with_defusedxml_so_the_bomb_never_expands():
 
     assert openpyxl.DEFUSEDXML is True
     bomb = rezip(good_xlsx(), replace={"xl/worksheets/sheet1.xml": BILLION_LAUGHS})
-    with pytest.raises(Exception) as caught:  # noqa: PT011 - openpyxl wraps it in a ValueError
+
+    def read_all():
         book = openpyxl.load_workbook(io.BytesIO(bomb), read_only=True)
-        list(book.worksheets[0].iter_rows())
+        return list(book.worksheets[0].iter_rows())
+
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - openpyxl wraps it in a ValueError
+        read_all()
     chain, error = [], caught.value
     while error is not None:
         chain.append(error)
@@ -131,7 +139,8 @@ def test_formula_cells_refuse_their_row_and_nothing_is_written(officer, run_impo
     rows = good_rows()
     rows[1]["name"] = '=HYPERLINK("http://x.example","Bấm vào")'
     job = run_import(officer, "enterprises", upload(template_with_rows("enterprises", rows)))
-    assert job.state == "done" and job.error_count == 1
+    assert job.state == "done"
+    assert job.error_count == 1
     message = job.messages[0]
     assert (message["row"], message["column"]) == (3, "Tên doanh nghiệp")
     assert "công thức" in message["message"]
@@ -145,21 +154,24 @@ def test_formula_typed_as_text_in_csv_is_refused(officer, run_import):
     rows = good_rows()
     rows[0]["name"] = "=cmd|' /C calc'!A0"
     job = run_import(officer, "enterprises", upload(csv_bytes("enterprises", rows), "dn.csv"))
-    assert job.error_count == 1 and "công thức" in job.messages[0]["message"]
+    assert job.error_count == 1
+    assert "công thức" in job.messages[0]["message"]
     assert not Enterprise.objects.exists()
 
 
 def test_too_many_rows_fail_the_check_and_write_nothing(officer, run_import, settings):
     settings.IMPORT_MAX_ROWS = 1
     job = run_import(officer, "enterprises", upload(good_xlsx()))
-    assert job.state == "failed" and "hơn 1 dòng" in job.error
+    assert job.state == "failed"
+    assert "hơn 1 dòng" in job.error
     assert not Enterprise.objects.exists()
 
 
 def test_missing_required_column_fails_the_check(officer, run_import):
     content = plain_xlsx(["Tên doanh nghiệp (*)"], [["Công ty A"]])
     job = run_import(officer, "enterprises", upload(content))
-    assert job.state == "failed" and "Mã số thuế" in job.error
+    assert job.state == "failed"
+    assert "Mã số thuế" in job.error
 
 
 def test_one_bad_row_means_no_row_is_written_even_if_confirmed_after_a_change(
@@ -175,7 +187,9 @@ def test_one_bad_row_means_no_row_is_written_even_if_confirmed_after_a_change(
     with django_capture_on_commit_callbacks(execute=True):
         commit = services.import_confirm(preview=preview, user=officer)
     commit.refresh_from_db()
-    assert commit.state == "done" and commit.error_count >= 1 and not commit.committed
+    assert commit.state == "done"
+    assert commit.error_count >= 1
+    assert not commit.committed
     assert Enterprise.objects.count() == 1  # only the one typed in by hand
 
 

@@ -39,7 +39,8 @@ def test_template_round_trip_writes_every_row_with_history_naming_the_import(off
     commit = run_import(
         officer, "enterprises", upload(template_with_rows("enterprises", rows)), confirm=True
     )
-    assert commit.state == "done" and commit.committed, commit.messages
+    assert commit.state == "done", commit.messages
+    assert commit.committed, commit.messages
     first = Enterprise.objects.get(tax_code=rows[0]["tax_code"])
     assert (first.sector, first.admin_unit, first.employees) == (sector, unit, 12)
     assert first.legal_form == "cooperative"
@@ -81,7 +82,8 @@ def test_duplicate_key_within_the_file_is_refused(officer, run_import):
         upload(template_with_rows("enterprises", [row, {**row, "name": "Khác"}])),
     )
     assert job.error_count == 1
-    assert job.messages[0]["row"] == 3 and "Trùng với dòng 2" in job.messages[0]["message"]
+    assert job.messages[0]["row"] == 3
+    assert "Trùng với dòng 2" in job.messages[0]["message"]
 
 
 @pytest.mark.parametrize(
@@ -95,9 +97,7 @@ def test_csv_in_utf8_with_or_without_bom_and_windows_1258(officer, run_import, e
     assert Enterprise.objects.get().name == "Hợp tác xã Chè Tả Lèng"  # NFC, as typed
 
 
-def test_tax_code_that_lost_its_leading_zero_is_restored_only_when_unambiguous(
-    officer, run_import
-):
+def test_tax_code_that_lost_its_leading_zero_is_restored_only_when_unambiguous(officer, run_import):
     code = valid_tax_code(3, prefix="01")  # Hà Nội: starts with 0
     # A plain workbook: Excel stored the codes as numbers.
     header = ["Mã số thuế (*)", "Tên doanh nghiệp (*)", "Loại hình (*)"]
@@ -106,7 +106,8 @@ def test_tax_code_that_lost_its_leading_zero_is_restored_only_when_unambiguous(
     assert job.committed, job.messages
     assert Enterprise.objects.get().tax_code == code
     notes = [m for m in job.preview.messages if m["level"] == "note"]
-    assert len(notes) == 1 and code in notes[0]["message"]
+    assert len(notes) == 1
+    assert code in notes[0]["message"]
 
 
 def test_ambiguous_numeric_tax_code_is_refused_with_a_text_format_message(officer, run_import):
@@ -122,4 +123,5 @@ def test_ambiguous_numeric_tax_code_is_refused_with_a_text_format_message(office
 def test_short_text_tax_code_hints_at_the_lost_zero(officer, run_import):
     content = csv_bytes("enterprises", [enterprise_row(1, tax_code="102345678")])
     job = run_import(officer, "enterprises", upload(content, "dn.csv"))
-    assert job.error_count == 1 and "số 0 ở đầu" in job.messages[0]["message"]
+    assert job.error_count == 1
+    assert "số 0 ở đầu" in job.messages[0]["message"]

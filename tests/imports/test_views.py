@@ -44,17 +44,25 @@ def test_unknown_kind_is_404(officer):
 
 def test_upload_check_and_confirm_through_the_pages(officer, django_capture_on_commit_callbacks):
     client = client_for(officer)
-    rows = [{"tax_code": valid_tax_code(700), "name": "Công ty Chè Bình Lư", "legal_form": "Công ty cổ phần"}]
+    rows = [
+        {
+            "tax_code": valid_tax_code(700),
+            "name": "Công ty Chè Bình Lư",
+            "legal_form": "Công ty cổ phần",
+        }
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("imports:upload", args=["enterprises"]),
             {"file": upload(template_with_rows("enterprises", rows))},
         )
     job = ImportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == job.get_absolute_url()
     page = client.get(job.get_absolute_url())
     html = page.content.decode()
-    assert "Xác nhận ghi vào hệ thống" in html and "Công ty Chè Bình Lư" in html
+    assert "Xác nhận ghi vào hệ thống" in html
+    assert "Công ty Chè Bình Lư" in html
     assert_csp_clean(html)
     assert not Enterprise.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
@@ -71,11 +79,14 @@ def test_upload_check_and_confirm_through_the_pages(officer, django_capture_on_c
 def test_double_upload_while_the_check_is_queued_finds_the_same_job(officer):
     from imports import services
 
-    content = template_with_rows("enterprises", [{"tax_code": valid_tax_code(701), "name": "A", "legal_form": "Hợp tác xã"}])
+    content = template_with_rows(
+        "enterprises", [{"tax_code": valid_tax_code(701), "name": "A", "legal_form": "Hợp tác xã"}]
+    )
     # No on_commit execution: both jobs stay queued, as with a busy worker.
     first = services.import_upload(user=officer, kind="enterprises", upload=upload(content))
     second = services.import_upload(user=officer, kind="enterprises", upload=upload(content))
-    assert first.pk == second.pk and ImportJob.objects.count() == 1
+    assert first.pk == second.pk
+    assert ImportJob.objects.count() == 1
 
 
 def test_another_officer_cannot_confirm_my_check(officer, run_import):
@@ -90,7 +101,9 @@ def test_another_officer_cannot_confirm_my_check(officer, run_import):
     assert not Enterprise.objects.exists()
 
 
-def test_index_lists_my_imports_with_flat_queries(officer, run_import, django_assert_max_num_queries):
+def test_index_lists_my_imports_with_flat_queries(
+    officer, run_import, django_assert_max_num_queries
+):
     client = client_for(officer)
     for n in range(3):
         rows = [{"tax_code": valid_tax_code(710 + n), "name": f"C{n}", "legal_form": "Hợp tác xã"}]

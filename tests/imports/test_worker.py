@@ -27,7 +27,11 @@ pytestmark = [
 
 def rows(count: int) -> list[dict]:
     return [
-        {"tax_code": valid_tax_code(2000 + i), "name": f"Công ty Lai Châu số {i}", "legal_form": "Công ty cổ phần"}
+        {
+            "tax_code": valid_tax_code(2000 + i),
+            "name": f"Công ty Lai Châu số {i}",
+            "legal_form": "Công ty cổ phần",
+        }
         for i in range(count)
     ]
 
@@ -40,20 +44,32 @@ def finished(job: ImportJob) -> ImportJob | None:
 def test_real_worker_checks_and_writes(celery_worker_process):
     officer = UserFactory(username="canbo-import", roles=["officer"])
     upload = SimpleUploadedFile("dn.csv", csv_bytes("enterprises", rows(20)))
-    preview = wait_for(lambda: finished(services.import_upload(user=officer, kind="enterprises", upload=upload)), "the check")
-    assert preview.state == JobState.DONE and preview.created_count == 20, preview.messages
-    commit = wait_for(lambda: finished(services.import_confirm(preview=preview, user=officer)), "the write")
+    preview = wait_for(
+        lambda: finished(services.import_upload(user=officer, kind="enterprises", upload=upload)),
+        "the check",
+    )
+    assert preview.state == JobState.DONE, preview.messages
+    assert preview.created_count == 20, preview.messages
+    commit = wait_for(
+        lambda: finished(services.import_confirm(preview=preview, user=officer)), "the write"
+    )
     assert commit.committed, commit.error
     assert Enterprise.objects.count() == 20
 
 
-def test_worker_killed_mid_write_leaves_nothing_and_the_rerun_writes_each_row_once(celery_worker_factory):
+def test_worker_killed_mid_write_leaves_nothing_and_the_rerun_writes_each_row_once(
+    celery_worker_factory,
+):
     # Enough rows that the write runs for some seconds on a busy machine.
     count = 600
     worker = celery_worker_factory(pool="prefork", concurrency=1, env=FAST_LEASE)
     officer = UserFactory(username="canbo-import-kill", roles=["officer"])
     upload = SimpleUploadedFile("dn.csv", csv_bytes("enterprises", rows(count)))
-    preview = wait_for(lambda: finished(services.import_upload(user=officer, kind="enterprises", upload=upload)), "the check", timeout=600)
+    preview = wait_for(
+        lambda: finished(services.import_upload(user=officer, kind="enterprises", upload=upload)),
+        "the check",
+        timeout=600,
+    )
     assert preview.created_count == count, preview.messages
     commit = services.import_confirm(preview=preview, user=officer)
 
@@ -69,6 +85,7 @@ def test_worker_killed_mid_write_leaves_nothing_and_the_rerun_writes_each_row_on
     time.sleep(0.5)
     assert not Enterprise.objects.exists()  # rolled back with the process
     done = wait_for(lambda: finished(commit), "the write after the kill", timeout=600)
-    assert done.committed and done.attempts == 2, done.error
+    assert done.committed, done.error
+    assert done.attempts == 2, done.error
     assert Enterprise.objects.count() == count
     assert Enterprise.history.count() == count  # each row once, with one history row
