@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from laichau_nsc import jobs
@@ -290,7 +290,7 @@ def _run_rows(job: ImportJob, ctx: jobs.RunContext, fileobj, fmt: str, *, keep: 
                     )
                 with import_reason(f"{prefix}, dòng {number}"):
                     _one_row(spec, row_ctx, number, cells, positions, seen, outcome)
-                if outcome.rows % 200 == 0:
+                if outcome.rows % 50 == 0:
                     ctx.check()
                     if writer is not None:
                         writer.percent = min(99, outcome.rows * 100 // max(total, 1))
@@ -315,7 +315,11 @@ def _map_headers(columns: list[Column], headers: list[str]) -> dict[str, int]:
     by_key = {header_key(h): i for i, h in enumerate(headers) if h}
     positions = {}
     for column in columns:
-        for candidate in (str(column.header), column.title()):
+        # A template downloaded in English has English headers: both are accepted.
+        names = [str(column.header)]
+        with translation.override("en"):
+            names.append(str(column.header))
+        for candidate in names:
             index = by_key.get(header_key(candidate))
             if index is not None:
                 positions[column.name] = index

@@ -120,3 +120,16 @@ def test_import_queue_counts_unconfirmed_checks(officer, run_import):
     rows = [{"tax_code": valid_tax_code(720), "name": "D", "legal_form": "Hợp tác xã"}]
     run_import(officer, "enterprises", upload(template_with_rows("enterprises", rows)))
     assert import_queue_count(user=officer) == 1
+
+
+def test_template_downloaded_in_english_imports_too(officer, run_import):
+    from django.utils import translation
+
+    rows = [{"tax_code": valid_tax_code(730), "name": "E", "legal_form": "Hợp tác xã"}]
+    with translation.override("en"):
+        content = template_with_rows("enterprises", rows)
+    header = load_workbook(io.BytesIO(content)).worksheets[0]["A1"].value
+    assert header == "Tax code (*)"
+    job = run_import(officer, "enterprises", upload(content))
+    assert job.state == "done"
+    assert job.created_count == 1, job.messages or job.error
