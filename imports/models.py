@@ -35,7 +35,11 @@ class ImportJobQuerySet(models.QuerySet):
     def waiting(self) -> "ImportJobQuerySet":
         """Checked previews not yet written, and jobs still queued or running."""
         unconfirmed = Q(
-            mode=ImportMode.PREVIEW, state=JobState.DONE, error_count=0, confirmed_at__isnull=True
+            mode=ImportMode.PREVIEW,
+            state=JobState.DONE,
+            error_count=0,
+            created_count__gt=0,
+            confirmed_at__isnull=True,
         )
         return self.filter(Q(state__in=OPEN_STATES) | unconfirmed)
 

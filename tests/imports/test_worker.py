@@ -44,15 +44,12 @@ def finished(job: ImportJob) -> ImportJob | None:
 def test_real_worker_checks_and_writes(celery_worker_process):
     officer = UserFactory(username="canbo-import", roles=["officer"])
     upload = SimpleUploadedFile("dn.csv", csv_bytes("enterprises", rows(20)))
-    preview = wait_for(
-        lambda: finished(services.import_upload(user=officer, kind="enterprises", upload=upload)),
-        "the check",
-    )
+    queued = services.import_upload(user=officer, kind="enterprises", upload=upload)
+    preview = wait_for(lambda: finished(queued), "the check")
     assert preview.state == JobState.DONE, preview.messages
     assert preview.created_count == 20, preview.messages
-    commit = wait_for(
-        lambda: finished(services.import_confirm(preview=preview, user=officer)), "the write"
-    )
+    confirmed = services.import_confirm(preview=preview, user=officer)
+    commit = wait_for(lambda: finished(confirmed), "the write")
     assert commit.committed, commit.error
     assert Enterprise.objects.count() == 20
 
@@ -65,11 +62,8 @@ def test_worker_killed_mid_write_leaves_nothing_and_the_rerun_writes_each_row_on
     worker = celery_worker_factory(pool="prefork", concurrency=1, env=FAST_LEASE)
     officer = UserFactory(username="canbo-import-kill", roles=["officer"])
     upload = SimpleUploadedFile("dn.csv", csv_bytes("enterprises", rows(count)))
-    preview = wait_for(
-        lambda: finished(services.import_upload(user=officer, kind="enterprises", upload=upload)),
-        "the check",
-        timeout=600,
-    )
+    queued = services.import_upload(user=officer, kind="enterprises", upload=upload)
+    preview = wait_for(lambda: finished(queued), "the check", timeout=600)
     assert preview.created_count == count, preview.messages
     commit = services.import_confirm(preview=preview, user=officer)
 
