@@ -125,3 +125,17 @@ def test_short_text_tax_code_hints_at_the_lost_zero(officer, run_import):
     job = run_import(officer, "enterprises", upload(content, "dn.csv"))
     assert job.error_count == 1
     assert "số 0 ở đầu" in job.messages[0]["message"]
+
+
+def test_text_goes_through_the_projects_normalisation(officer, run_import):
+    decomposed = "Ho\u031b\u0323p ta\u0301c xa\u0303"  # NFD, as some tools write it
+    row = enterprise_row(
+        1, name=f"  {decomposed}\u200b  Chè\tTả   Lèng ", phone="０２１３ ３８７６ １２３"
+    )
+    job = run_import(
+        officer, "enterprises", upload(template_with_rows("enterprises", [row])), confirm=True
+    )
+    assert job.committed, job.messages
+    enterprise = Enterprise.objects.get()
+    assert enterprise.name == "Hợp tác xã Chè Tả Lèng"
+    assert enterprise.phone == "0213 3876 123"  # full-width digits: NFKC for codes
