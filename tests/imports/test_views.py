@@ -133,3 +133,23 @@ def test_template_downloaded_in_english_imports_too(officer, run_import):
     job = run_import(officer, "enterprises", upload(content))
     assert job.state == "done"
     assert job.created_count == 1, job.messages or job.error
+
+
+def test_participants_upload_asks_for_the_course(officer, django_capture_on_commit_callbacks):
+    from tests.programs.training_factories import CourseFactory
+
+    course = CourseFactory()
+    client = client_for(officer)
+    url = reverse("imports:upload", args=["participants"])
+    assert course.title in client.get(url).content.decode()
+    content = template_with_rows("participants", [{"full_name": "Lò Thị Mai"}])
+    refused = client.post(url, {"file": upload(content)})
+    assert refused.status_code == 400
+    assert not ImportJob.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = client.post(url, {"file": upload(content), "course": course.pk})
+    job = ImportJob.objects.get()
+    assert accepted["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.params == {"course": course.pk}
+    assert job.created_count == 1
