@@ -205,7 +205,7 @@ def decode_csv(fileobj: IO[bytes]) -> io.TextIOBase:
     decoder = codecs.getincrementaldecoder("utf-8")()
     encoding = "utf-8-sig"
     try:
-        for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+        for chunk in iter(lambda: fileobj.read(256 * 1024), b""):
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:

@@ -241,7 +241,8 @@ def _spooled(raw) -> Iterator[io.IOBase]:
     import shutil
     import tempfile
 
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+    # At most 1 MB in memory; a larger file goes to a temporary file on disk.
+    with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spool:
         shutil.copyfileobj(raw, spool)
         spool.seek(0)
         yield spool

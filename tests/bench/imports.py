@@ -25,7 +25,9 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.imports")
     parser.add_argument("--sizes", default="1000,2000", help="rows per round; two sizes")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per size")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating rounds per size (0: memory only)"
+    )
     return parser.parse_args()
 
 
@@ -46,7 +48,7 @@ def main() -> None:
 
     sizes = [int(s) for s in args.sizes.split(",")]
     officer = _officer()
-    for size in sizes:
+    for size in sizes if args.rounds else ():  # --rounds 0: memory only
         rows = _rows(size)
         content = _csv(rows)
         imports, copies = [], []
@@ -57,6 +59,7 @@ def main() -> None:
             _delete(rows)
         measure = _measure(size, statistics.median(imports), statistics.median(copies))
         print_measure(measure)
+    _peak_memory(officer, 20)  # warm-up: modules imported on first use are not the import's
     peaks = [_peak_memory(officer, size) for size in sizes]
     print(
         "MEMORY  import peak Python heap: "
