@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "enterprises",
     "standards",
     "programs",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +308,17 @@ PORTAL_CERTIFICATE_CHECKS_PER_HOUR = env.int("PORTAL_CERTIFICATE_CHECKS_PER_HOUR
 PORTAL_PUBLIC_PAGES_PER_HOUR = env.int("PORTAL_PUBLIC_PAGES_PER_HOUR", default=3000)
 PORTAL_LIST_MAX_ROWS = env.int("PORTAL_LIST_MAX_ROWS", default=1000)
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=200_000)
+
+# Bulk import (imports/): the largest file, what its zip may unpack to and how tightly packed a
+# member may be (a zip bomb is refused before it is opened), the most rows read, and how many
+# messages and sample rows a check keeps (memory stays flat whatever the file).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=300 * 1024 * 1024)
+IMPORT_MAX_RATIO = env.int("IMPORT_MAX_RATIO", default=200)
+IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=500)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_MESSAGES = env.int("IMPORT_MAX_MESSAGES", default=1000)
+IMPORT_SAMPLE_ROWS = env.int("IMPORT_SAMPLE_ROWS", default=50)
 
 LOGGING = {
     "version": 1,

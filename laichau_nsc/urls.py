@@ -67,6 +67,7 @@ urlpatterns = [
     path("chuong-trinh/", include("programs.urls")),
     path("bang-dieu-khien/", include("programs.urls_dashboard")),
     path("thong-ke/", include("programs.urls_public")),
+    path("nhap-du-lieu/", include("imports.urls")),
     path("", include("standards.urls_public")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -180,6 +180,16 @@ def completed_b_pk(world: World) -> dict:
     return {"pk": enrollment.pk}
 
 
+def import_job_b_pk(world: World) -> dict:
+    # An import uploaded by enterprise B's user: officers read every import, B its own.
+    from imports.models import ImportJob
+
+    job = ImportJob.objects.create(
+        user=world.approved_b.user, kind="products", file="private/imports/x.csv", state="done"
+    )
+    return {"pk": job.pk}
+
+
 def training_export_pk(world: World) -> dict:
     # The officer's finished export (only its owner sees it).
     job = EnrollmentExportJob.objects.create(
@@ -441,6 +451,14 @@ EXPECTATIONS: dict[str, Row] = {
     "programs:plan_targets": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=plan_year),
     "programs:period_detail": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=programme_period),
     "programs:period_targets": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=programme_period),
+    # Bulk import: officers import every kind, enterprise users their own products (the
+    # template and upload of "products"); leaders none. An import is its uploader's (B's: a
+    # 404 for A); officers read every import. Confirming is POST only.
+    "imports:index": Row(ANON_LOGIN, 200, 403, 200, 200),
+    "imports:template": Row(ANON_LOGIN, 200, 403, 200, 200, kwargs=lambda w: {"kind": "products"}),
+    "imports:upload": Row(ANON_LOGIN, 200, 403, 200, 200, kwargs=lambda w: {"kind": "products"}),
+    "imports:job_detail": Row(ANON_LOGIN, 200, 403, 404, 200, kwargs=import_job_b_pk),
+    "imports:job_confirm": Row(ANON_LOGIN, 405, 403, 405, 405, kwargs=import_job_b_pk),
     # Public: anyone, signed in or not, checks a certificate.
     "public:certificate_check": same(200),
     # Traceability: a product's lots and QR codes for its enterprise, officers and leaders (who

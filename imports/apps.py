@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportsConfig(AppConfig):
+    name = "imports"
+    verbose_name = _("Nhập dữ liệu")
+
+    def ready(self) -> None:
+        from . import history
+
+        history.connect_signals()
