@@ -72,7 +72,7 @@ class DeclarationFilterSet(EnterpriseWhereFilterSet):
         if value == "overdue":
             return queryset.filter(pk__in=Declaration.objects.overdue_on(today).values("pk"))
         if value == "due":
-            return queryset.filter(state=DeclarationState.SUBMITTED, decision_due_on__gte=today)
+            return queryset.filter(pk__in=Declaration.objects.due_on(today).values("pk"))
         if value == "expired":
             return queryset.filter(pk__in=Declaration.objects.expired_on(today).values("pk"))
         return queryset.filter(state=value)

@@ -27,45 +27,36 @@ class OfficerQueue:
     declarations_supplement_late: int
     certificates_to_verify: int
     adoptions_to_verify: int
+    imports_waiting: int = 0
 
     @property
     def total(self) -> int:
         return (
             self.declarations_due_soon
             + self.declarations_overdue
+            + self.declarations_supplement_late
             + self.certificates_to_verify
             + self.adoptions_to_verify
+            + self.imports_waiting
         )
 
 
 def officer_queue(*, user, today: datetime.date | None = None) -> OfficerQueue:
-    """Three queries: declarations waiting for a decision, proposed certificates, proposed
-    adoptions."""
+    """A count per line of the queue, each from the one definition the queue's filter and the
+    indicators use (``DeclarationQuerySet.overdue_on`` …), never a copy of its conditions."""
+    from imports.selectors import import_queue_count
+
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    submitted = Q(state=DeclarationState.SUBMITTED)
-    declarations = (
-        Declaration.objects.for_user(user)
-        .active()
-        .filter(state__in=[DeclarationState.SUBMITTED, DeclarationState.SUPPLEMENT_REQUESTED])
-        .aggregate(
-            due_soon=Count(
-                "pk", filter=submitted & Q(decision_due_on__gte=today, decision_due_on__lte=soon)
-            ),
-            overdue=Count("pk", filter=submitted & Q(decision_due_on__lt=today)),
-            supplement_late=Count(
-                "pk",
-                filter=Q(state=DeclarationState.SUPPLEMENT_REQUESTED, supplement_due_on__lt=today),
-            ),
-        )
-    )
+    declarations = Declaration.objects.for_user(user)
     proposed = Q(review_state=ReviewState.PROPOSED)
     return OfficerQueue(
-        declarations_due_soon=declarations["due_soon"],
-        declarations_overdue=declarations["overdue"],
-        declarations_supplement_late=declarations["supplement_late"],
+        declarations_due_soon=declarations.due_on(today).filter(decision_due_on__lte=soon).count(),
+        declarations_overdue=declarations.overdue_on(today).count(),
+        declarations_supplement_late=declarations.supplement_late_on(today).count(),
         certificates_to_verify=Certificate.objects.for_user(user).active().filter(proposed).count(),
         adoptions_to_verify=Adoption.objects.for_user(user).active().filter(proposed).count(),
+        imports_waiting=import_queue_count(user=user),
     )
 
 

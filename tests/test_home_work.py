@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from imports.models import ImportJob
 from standards import selectors_home
 from tests.conftest import client_for
 from tests.enterprises.factories import EnterpriseFactory
@@ -48,9 +49,19 @@ def test_officer_queue_counts_what_waits(officer, enterprise_a):
     assert queue.declarations_supplement_late == 2
     assert queue.certificates_to_verify == 2
     assert queue.adoptions_to_verify == 2
+    assert queue.imports_waiting == 0
+    # A checked file nobody confirmed yet waits for the officer; a refused one does not.
+    for errors in (0, 3):
+        ImportJob.objects.create(
+            user=officer, kind="enterprises", mode="preview", state="done", file="x.csv",
+            original_name="x.csv", sha256=str(errors) * 64, created_count=4, error_count=errors,
+        )  # fmt: skip
+    assert selectors_home.officer_queue(user=officer).imports_waiting == 1
     text = client_for(officer).get(reverse("home")).text
     assert "2 hồ sơ công bố quá hạn xử lý" in text
     assert "2 chứng chỉ chờ xác minh" in text
+    assert "1 lần nhập dữ liệu đang chờ" in text
+    assert f"{reverse('standards:declaration_list')}?queue=overdue" in text
 
 
 @pytest.mark.django_db
@@ -59,8 +70,8 @@ def test_officer_home_query_count_is_flat(officer, django_assert_max_num_queries
     queue_records(EnterpriseFactory(), n=1)
     client.get(reverse("home"))
     # savepoint, session, user, roles, enterprise figures, pending requests, declarations,
-    # proposed certificates, proposed adoptions, notification bell, release
-    with django_assert_max_num_queries(11) as few:
+    # proposed certificates, proposed adoptions, imports waiting, notification bell, release
+    with django_assert_max_num_queries(14) as few:
         client.get(reverse("home"))
     queue_records(EnterpriseFactory(), n=5)
     with django_assert_max_num_queries(len(few.captured_queries)):

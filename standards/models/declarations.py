@@ -83,6 +83,13 @@ class DeclarationQuerySet(ScopedQuerySet):
         """Waiting for the Department, its deadline not passed on ``day``."""
         return self.active().filter(state=DeclarationState.SUBMITTED, decision_due_on__gte=day)
 
+    def supplement_late_on(self, day: datetime.date) -> "DeclarationQuerySet":
+        """Asked for a supplement whose 15 working days have passed on ``day`` (the nightly job
+        cancels them)."""
+        return self.active().filter(
+            state=DeclarationState.SUPPLEMENT_REQUESTED, supplement_due_on__lt=day
+        )
+
     def accepted(self) -> "DeclarationQuerySet":
         """Accepted by the Department (a receipt notice issued), expired since or not."""
         return self.active().filter(state=DeclarationState.ACCEPTED)
