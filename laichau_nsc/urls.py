@@ -65,6 +65,7 @@ urlpatterns = [
     path("chung-nhan/", include("standards.urls")),
     path("danh-muc/", include("standards.urls_catalogue")),
     path("chuong-trinh/", include("programs.urls")),
+    path("api/", include("laichau_nsc.api.urls")),
     path("", include("standards.urls_public")),
     path("quan-tri/", admin.site.urls),
 ]
