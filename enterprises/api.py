@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
 from laichau_nsc.api.pagination import PortalCursorPagination
-from laichau_nsc.api.permissions import EVERY_ROLE, OFFICER, WRITERS
+from laichau_nsc.api.permissions import EVERY_ROLE, OFFICER, STAFF, WRITERS
 from laichau_nsc.api.serializers import PortalModelSerializer, WriteSerializer
 from laichau_nsc.api.viewsets import (
     FORMAT_PARAMETER,
@@ -227,7 +227,7 @@ class EnterpriseViewSet(
     related = ("sector", "admin_unit")
     read_roles = EVERY_ROLE
     write_roles = WRITERS
-    action_roles = {"create": OFFICER, "archive": OFFICER, "restore": OFFICER}
+    action_roles = {"list": STAFF, "create": OFFICER, "archive": OFFICER, "restore": OFFICER}
     export = ENTERPRISE_EXPORT
     http_method_names = ("get", "post", "patch", "head", "options")
 
