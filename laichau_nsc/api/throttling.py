@@ -1,6 +1,7 @@
 """Throttling per API token, else per signed-in user, else per client address (read in one
 place, ``laichau_nsc.client``); counters live in the cache shared by every process."""
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from ..client import client_ip
@@ -12,6 +13,10 @@ class PortalApiThrottle(SimpleRateThrottle):
 
     def get_ident(self, request) -> str:
         return client_ip(request) or "unknown"
+
+    def get_rate(self) -> str:
+        # Read when asked, not at import: the rates are settings (API_THROTTLE_RATE…).
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def allow_request(self, request, view):
         # The scope decides the rate: signed-in callers share "api", anonymous ones "api_anon".
