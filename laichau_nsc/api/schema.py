@@ -44,12 +44,46 @@ def add_error_responses(result, generator, request, public):
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
+            if any(p.get("name") == "format" for p in operation.get("parameters", [])):
+                _add_export_responses(responses)
             for code, description in ERRORS.items():
                 responses.setdefault(
                     code,
                     {"description": description, "content": {"application/json": {"schema": ref}}},
                 )
     return result
+
+
+def _add_export_responses(responses: dict) -> None:
+    """A list's ``?format=csv`` answers CSV; ``?format=xlsx`` queues a job (202)."""
+    ok = responses.setdefault("200", {"description": "OK", "content": {}})
+    ok.setdefault("content", {})["text/csv"] = {
+        "schema": {"type": "string"},
+        "example": "\ufeffTên doanh nghiệp,Mã số thuế\r\nCông ty cổ phần Chè Tam Đường,"
+        '="6200123456"\r\n',
+    }
+    responses["202"] = {
+        "description": "Đã tạo việc xuất tệp XLSX; theo dõi ở địa chỉ trong Location.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["id", "state", "url"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "state": {"type": "string"},
+                        "url": {"type": "string"},
+                    },
+                },
+                "example": {
+                    "id": "0b6f3c1e-6d1a-4a53-9a53-0c5b0f2d9e11",
+                    "state": "queued",
+                    "url": "https://nsc.example.gov.vn/api/v1/exports/0b6f3c1e-6d1a-4a53-9a53-0c5b0f2d9e11/",
+                },
+            }
+        },
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    }
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

@@ -6,6 +6,7 @@ send (an enterprise user sending ``status``) instead of silently ignoring it, as
 forms refuse a field they do not offer.
 """
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
@@ -71,6 +72,22 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 class PortalModelSerializer(PortalSerializerMixin, serializers.ModelSerializer):
     serializer_related_field = ScopedPrimaryKeyRelatedField
+    # An e-mail address or web address left blank is "" in an answer, which the schema's
+    # formats (email, uri) would not allow: answers declare them as plain text.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.EmailField: serializers.CharField,
+        models.URLField: serializers.CharField,
+    }
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        # DRF drops allow_blank from read-only fields, so the schema's enum of a choice left
+        # blank ("" for no size class) would leave out the "" that answers do carry.
+        blank = kwargs.get("allow_blank") and "choices" in kwargs
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank:
+            kwargs["allow_blank"] = True
+        return kwargs
 
 
 class PortalSerializer(PortalSerializerMixin, serializers.Serializer):
@@ -97,6 +114,8 @@ class StrictInputMixin:
 class WriteSerializer(StrictInputMixin, PortalModelSerializer):
     """Input of a service: ``validated_data`` is handed to it as ``data``; nothing is saved by
     the serializer itself (``create``/``update`` are the service's)."""
+
+    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping
 
     def get_fields(self):
         fields = super().get_fields()
