@@ -288,5 +288,3 @@ class SectorViewSet(ReadOnlyScopedViewSet):
 
     def annotate(self, queryset):
         return queryset.order_by("version", "code")
-
-

@@ -17,7 +17,6 @@ from .filters_training import CourseFilterSet, EnrollmentFilterSet
 from .models import Enrollment, SupportActivity, TrainingCourse
 
 
-
 class TrainingCourseSerializer(PortalModelSerializer):
     enrolled_count = serializers.IntegerField(read_only=True)
 

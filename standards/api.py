@@ -469,8 +469,9 @@ STANDARD_EXAMPLE = OpenApiExample(
 )
 
 
-@_crud_schema(_("Tiêu chuẩn, công cụ"), StandardSerializer, StandardWriteSerializer,
-              [STANDARD_EXAMPLE])
+@_crud_schema(
+    _("Tiêu chuẩn, công cụ"), StandardSerializer, StandardWriteSerializer, [STANDARD_EXAMPLE]
+)
 class StandardViewSet(CatalogueViewSet):
     model = Standard
     serializer_class = StandardSerializer
@@ -511,8 +512,12 @@ BODY_EXAMPLE = OpenApiExample(
 )
 
 
-@_crud_schema(_("Tổ chức chứng nhận"), CertificationBodySerializer,
-              CertificationBodyWriteSerializer, [BODY_EXAMPLE])
+@_crud_schema(
+    _("Tổ chức chứng nhận"),
+    CertificationBodySerializer,
+    CertificationBodyWriteSerializer,
+    [BODY_EXAMPLE],
+)
 class CertificationBodyViewSet(CatalogueViewSet):
     model = CertificationBody
     serializer_class = CertificationBodySerializer
@@ -570,8 +575,12 @@ ADOPTION_EXAMPLE = OpenApiExample(
 )
 
 
-@_crud_schema(_("Áp dụng tiêu chuẩn, công cụ"), AdoptionSerializer, AdoptionWriteSerializer,
-              [ADOPTION_EXAMPLE])
+@_crud_schema(
+    _("Áp dụng tiêu chuẩn, công cụ"),
+    AdoptionSerializer,
+    AdoptionWriteSerializer,
+    [ADOPTION_EXAMPLE],
+)
 @extend_schema_view(
     verify=extend_schema(
         summary=_("Xác minh (cán bộ)"),
@@ -663,8 +672,9 @@ CERTIFICATE_EXAMPLE = OpenApiExample(
 )
 
 
-@_crud_schema(_("Chứng chỉ"), CertificateSerializer, CertificateWriteSerializer,
-              [CERTIFICATE_EXAMPLE])
+@_crud_schema(
+    _("Chứng chỉ"), CertificateSerializer, CertificateWriteSerializer, [CERTIFICATE_EXAMPLE]
+)
 @extend_schema_view(
     verify=extend_schema(
         summary=_("Xác minh (cán bộ)"),
@@ -693,9 +703,7 @@ class CertificateViewSet(ReviewedViewSet):
 
     def perform_service_create(self, data):
         enterprise = _enterprise_of(self, data)
-        return services.certificate_create(
-            enterprise=enterprise, data=data, user=self.request.user
-        )
+        return services.certificate_create(enterprise=enterprise, data=data, user=self.request.user)
 
     def perform_service_update(self, instance, data, version):
         data.pop("enterprise", None)

@@ -74,7 +74,8 @@ def test_token_authentication(ent_a, api_records):
     from django.test import Client
 
     token, key = token_create(user=ent_a, name="Kho dữ liệu")
-    assert key.startswith("nsc_") and token.key_digest not in key  # only a digest is stored
+    assert key.startswith("nsc_")
+    assert token.key_digest not in key
     client = Client(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get(reverse("api:product-list"))
     assert response.status_code == 200
@@ -163,13 +164,13 @@ def _csv_rows(response) -> list[list[str]]:
 
 def test_csv_export_is_scoped_streamed_and_safe(api_clients, api_records):
     product = api_records.own["product"]
-    type(product).objects.filter(pk=product.pk).update(name="=HYPERLINK(\"x\")")
+    type(product).objects.filter(pk=product.pk).update(name='=HYPERLINK("x")')
     response = api_clients["ent_a"].get(reverse("api:product-list") + "?format=csv")
     assert response.status_code == 200
     assert response.streaming
     rows = _csv_rows(response)
     assert len(rows) == 2  # header + A's one product; B's is not there
-    assert rows[1][0] == "'=HYPERLINK(\"x\")"  # a formula is neutralised
+    assert rows[1][0] == '\'=HYPERLINK("x")'  # a formula is neutralised
     assert rows[1][2] == f'="{product.enterprise.tax_code}"'  # a code stays text
 
 
@@ -189,7 +190,9 @@ def test_xlsx_export_runs_as_a_job_for_its_owner_only(
         response = api_clients["ent_a"].get(reverse("api:product-list") + "?format=xlsx")
     assert response.status_code == 202, response.content
     job = ListExportJob.objects.get(pk=response.json()["id"])
-    assert job.user == ent_a and job.state == "done" and job.row_count == 1
+    assert job.user == ent_a
+    assert job.state == "done"
+    assert job.row_count == 1
     status = api_clients["ent_a"].get(response["Location"]).json()
     download = api_clients["ent_a"].get(status["download_url"])
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))

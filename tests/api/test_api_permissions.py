@@ -180,7 +180,9 @@ def test_invalid_enterprise_input_is_refused_in_vietnamese(api_clients, api_reco
     assert "không" in " ".join(fields["name"]).lower()
 
 
-@pytest.mark.parametrize(("persona", "expected"), [("officer", 200), ("leader", 403), ("ent_a", 403)])
+@pytest.mark.parametrize(
+    ("persona", "expected"), [("officer", 200), ("leader", 403), ("ent_a", 403)]
+)
 @pytest.mark.parametrize("step", ["archive", "restore"])
 def test_enterprise_archive_is_the_officers(api_clients, api_records, persona, expected, step):
     enterprise = api_records.own["enterprise"]
@@ -283,15 +285,23 @@ def test_enterprise_user_proposes_an_adoption_for_itself(api_clients, api_record
     own = api_records.own["enterprise"]
     response = api_clients["ent_a"].post(
         _list_url("adoption"),
-        {"enterprise": own.pk, "standard": tool.pk, "status": "implementing",
-         "started_on": "2025-01-01"},
+        {
+            "enterprise": own.pk,
+            "standard": tool.pk,
+            "status": "implementing",
+            "started_on": "2025-01-01",
+        },
     )
     assert response.status_code == 201, response.content
     assert response.json()["review_state"] == "proposed"
     refused = api_clients["ent_a"].post(
         _list_url("adoption"),
-        {"enterprise": own.pk, "standard": tool.pk, "status": "implementing",
-         "programme_supported": True},
+        {
+            "enterprise": own.pk,
+            "standard": tool.pk,
+            "status": "implementing",
+            "programme_supported": True,
+        },
     )
     assert refused.status_code == 400  # the programme's support is the Department's word
 
@@ -299,11 +309,18 @@ def test_enterprise_user_proposes_an_adoption_for_itself(api_clients, api_record
 # --- Catalogue writes ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("persona", "expected"), [("officer", 201), ("leader", 403), ("ent_a", 403)])
+@pytest.mark.parametrize(
+    ("persona", "expected"), [("officer", 201), ("leader", 403), ("ent_a", 403)]
+)
 def test_only_officers_add_standards(api_clients, api_records, persona, expected):
     response = api_clients[persona].post(
         _list_url("standard"),
-        {"code": "TCVN ISO 14001:2015", "title": "Hệ thống quản lý môi trường",
-         "kind": "management_system", "third_party_certified": True, "validity_months": 36},
+        {
+            "code": "TCVN ISO 14001:2015",
+            "title": "Hệ thống quản lý môi trường",
+            "kind": "management_system",
+            "third_party_certified": True,
+            "validity_months": 36,
+        },
     )
     assert response.status_code == expected, response.content
