@@ -207,3 +207,17 @@ def test_unknown_format_is_a_406(api_clients, api_records):
     response = api_clients["officer"].get(reverse("api:product-list") + "?format=pdf")
     assert response.status_code == 406
     assert response.json()["error"]["code"] == "not_acceptable"
+
+
+def test_api_token_command_prints_a_working_key(ent_a, api_records):
+    from django.core.management import call_command
+    from django.test import Client
+
+    out = io.StringIO()
+    call_command("api_token", ent_a.username, "--name", "ETL", stdout=out)
+    key = out.getvalue().strip()
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(reverse("api:product-list")).status_code == 200
+    prefix = key.split("_")[1]
+    call_command("api_token", ent_a.username, "--revoke", prefix, stdout=io.StringIO())
+    assert client.get(reverse("api:product-list")).status_code == 401
