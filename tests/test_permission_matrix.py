@@ -345,6 +345,12 @@ EXPECTATIONS: dict[str, Row] = {
     "public:digital_link": same(200, kwargs=digital_link),
     # The admin site guards itself: everyone who is not staff is sent to its login page.
     "admin:*": Row(302, 302, 302, 302, 302),
+    # --- REST API (issue 11): the documentation is public; every /api/v1/ endpoint has its
+    # own matrix, by persona and own/other record, in tests/api/test_api_permissions.py.
+    "api:schema": same(200),
+    "api:swagger-ui": same(200),
+    "api:redoc": same(200),
+    "api:*": same(401),
 }
 
 
@@ -437,7 +443,7 @@ def world(enterprise_b, ent_b, officer, django_capture_on_commit_callbacks) -> W
 CASES = [
     (name, persona)
     for name in EXPECTATIONS
-    if name != "admin:*"
+    if not name.endswith(":*")
     for persona in ("anonymous", "officer", "leader", "ent_a", "ent_b")
 ]
 
