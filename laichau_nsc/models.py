@@ -301,7 +301,7 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-class ApiToken(models.Model):
+class ApiToken(NormalizedTextMixin, models.Model):
     """A key for the REST API, acting as its user with the user's roles and scope.
 
     Only a SHA-256 digest of the secret is stored: the key (``nsc_<prefix>_<secret>``) is shown

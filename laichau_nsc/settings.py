@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
-    "rest_framework",
+    # Not "rest_framework": installed, its Vietnamese catalogue would replace Django's own
+    # messages on the pages ("Nhập địa chỉ email." → "Nhập một địa chỉ email hợp lệ."). The API
+    # renders JSON only and needs none of its templates; its messages are ours (api/).
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "laichau_nsc",
