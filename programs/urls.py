@@ -3,7 +3,7 @@ block."""
 
 from django.urls import path
 
-from .views import training
+from .views import plans, training
 
 app_name = "programs"
 
@@ -69,6 +69,33 @@ training_patterns = [
     ),
 ]
 
+# --- Indicators, plans and targets ----------------------------------------------------------------
+plan_patterns = [
+    path("chi-tieu/", plans.IndicatorOverviewView.as_view(), name="indicator_overview"),
+    path(
+        "chi-tieu/<int:year>/nhap-tay/",
+        plans.EnteredValuesView.as_view(),
+        name="entered_values",
+    ),
+    path("ke-hoach/", plans.PlanListView.as_view(), name="plan_list"),
+    path("ke-hoach/them/", plans.PlanCreateView.as_view(), name="plan_create"),
+    path("ke-hoach/<int:year>/", plans.PlanDetailView.as_view(), name="plan_detail"),
+    path("ke-hoach/<int:year>/sua/", plans.PlanUpdateView.as_view(), name="plan_update"),
+    path("ke-hoach/<int:year>/tep/", plans.PlanFileView.as_view(), name="plan_file"),
+    path("ke-hoach/<int:year>/chi-tieu/", plans.PlanTargetsView.as_view(), name="plan_targets"),
+    path(
+        "giai-doan/<int:first>-<int:last>/",
+        plans.PeriodDetailView.as_view(),
+        name="period_detail",
+    ),
+    path(
+        "giai-doan/<int:first>-<int:last>/chi-tieu/",
+        plans.PeriodTargetsView.as_view(),
+        name="period_targets",
+    ),
+]
+
 urlpatterns = [
     *training_patterns,
+    *plan_patterns,
 ]

@@ -185,6 +185,20 @@ def training_export_pk(world: World) -> dict:
     return {"pk": job.pk}
 
 
+# Plans and indicators (programs): the plan of 2022 with a file, created on demand.
+def plan_year(world: World) -> dict:
+    from programs.models import AnnualPlan
+
+    plan, _ = AnnualPlan.objects.get_or_create(year=2022, defaults={"title": "Kế hoạch 2022"})
+    if not plan.file:
+        plan.file.save("ke-hoach.pdf", ContentFile(pdf_bytes()))
+    return {"year": plan.year}
+
+
+def programme_period(world: World) -> dict:
+    return {"first": 2021, "last": 2025}
+
+
 EXPECTATIONS: dict[str, Row] = {
     "home": Row(302, 200, 200, 200, 200),
     "favicon": same(302),  # to the static file, for everyone
@@ -325,6 +339,17 @@ EXPECTATIONS: dict[str, Row] = {
     "programs:enrollment_export_download": Row(
         ANON_LOGIN, 200, 404, 404, 404, kwargs=training_export_pk
     ),
+    # Plans, targets, indicators: officers edit, leaders read, enterprises never.
+    "programs:indicator_overview": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "programs:entered_values": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=plan_year),
+    "programs:plan_list": Row(ANON_LOGIN, 200, 200, 403, 403),
+    "programs:plan_create": Row(ANON_LOGIN, 200, 403, 403, 403),
+    "programs:plan_detail": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=plan_year),
+    "programs:plan_update": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=plan_year),
+    "programs:plan_file": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=plan_year),
+    "programs:plan_targets": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=plan_year),
+    "programs:period_detail": Row(ANON_LOGIN, 200, 200, 403, 403, kwargs=programme_period),
+    "programs:period_targets": Row(ANON_LOGIN, 200, 403, 403, 403, kwargs=programme_period),
     # Public: anyone, signed in or not, checks a certificate.
     "public:certificate_check": same(200),
     # Traceability: a product's lots and QR codes for its enterprise, officers and leaders (who

@@ -69,6 +69,20 @@ class DeclarationQuerySet(ScopedQuerySet):
             effective_on__lte=day,
         )
 
+    def received_between(self, start: datetime.date, end: datetime.date) -> "DeclarationQuerySet":
+        """Dossiers filed with the Department (not those only recorded) submitted from ``start``
+        to ``end``, both included."""
+        return self.active().filter(
+            must_be_filed=True, submitted_at__date__gte=start, submitted_at__date__lte=end
+        )
+
+    def accepted_between(self, start: datetime.date, end: datetime.date) -> "DeclarationQuerySet":
+        """Declarations the Department accepted (receipt notice dated) from ``start`` to
+        ``end``, both included, whatever became of them later."""
+        return self.active().filter(
+            receipt_date__isnull=False, receipt_date__gte=start, receipt_date__lte=end
+        )
+
     def overdue_on(self, day: datetime.date) -> "DeclarationQuerySet":
         """Waiting for the Department past its deadline (5 working days after the dossier was
         complete)."""

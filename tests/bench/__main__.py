@@ -1,5 +1,5 @@
 """``make bench``: measure the portal at national scale: the enterprise list, the certificates,
-the public product pages (and, as they are added, indicators and reports).
+the public product pages, the indicators of a year (and, as they are added, reports).
 
 Outside pytest, against a real gunicorn on a database of its own (``BENCH_DATABASE_URL``), topped
 up with synthetic enterprises to ``--enterprises`` (default ``BENCH_ENTERPRISES`` or 1,000,000),
@@ -24,7 +24,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
-GROUPS = ("enterprises", "certificates", "products")
+GROUPS = ("enterprises", "certificates", "products", "indicators")
 
 
 def parse_args() -> argparse.Namespace:
@@ -95,12 +95,15 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import certificates, measures, products, report
+    from . import certificates, indicators, measures, products, report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
     total, certificate_total = migrate_and_fill(args.enterprises, args.certificates, log)
-    product_total = products.fill_products(args.products, log) if "products" in args.only else 0
+    with_products = {"products", "indicators"} & args.only
+    product_total = products.fill_products(args.products, log) if with_products else 0
+    if "indicators" in args.only:
+        indicators.fill_programme(log)
     user, cookie = officer_session()
     samples = measures.Samples.pick()
     with connection.cursor() as cursor:
@@ -168,6 +171,11 @@ def main() -> int:
         )
     if "products" in args.only:
         measure("queries per public page", products.queries_per_public_page)
+    if "indicators" in args.only:
+        measure(
+            "all indicators of a year",
+            lambda: indicators.all_indicators_against_sql([2022, 2025], args.query_repeat),
+        )
     try:
         with gunicorn(
             workers=args.workers, threads=args.threads, log_path=RESULTS / "gunicorn.log"

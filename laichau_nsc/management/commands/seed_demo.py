@@ -45,6 +45,7 @@ from enterprises.models import (
     UnitOrigin,
 )
 from laichau_nsc.roles import Role
+from programs.demo import seed_programs_demo
 from standards.demo import seed_standards_demo
 
 User = get_user_model()
@@ -296,6 +297,7 @@ class Command(BaseCommand):
             created = self.seed_enterprises(officer=users["canbo"])
             memberships = self.seed_memberships(users)
             self.stdout.write(seed_standards_demo(officer=users["canbo"]).summary())
+            self.stdout.write(seed_programs_demo(officer=users["canbo"]).summary())
         self.stdout.write(
             f"Doanh nghiệp mẫu: thêm mới {created}/{len(ENTERPRISES)}; "
             f"tài khoản doanh nghiệp mới: {memberships}."
