@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from enterprises import api as enterprises_api
 from programs import api as programs_api
+from programs import api_indicators as programs_indicators_api
 from standards import api as standards_api
 
 from . import docs, schema  # noqa: F401  (schema registers the token scheme)
@@ -37,6 +38,7 @@ router.register("enrollments", programs_api.EnrollmentViewSet, basename="enrollm
 router.register(
     "support-activities", programs_api.SupportActivityViewSet, basename="support-activity"
 )
+router.register("indicators", programs_indicators_api.IndicatorViewSet, basename="indicator")
 router.register("exports", ListExportJobViewSet, basename="export")
 
 app_name = "api"
