@@ -131,6 +131,7 @@ ENTERPRISE_EXPORT = spec_from_pairs(
         ("is_archived", Column(_("Đã lưu trữ"), width=12)),
     ],
     prepare=lambda qs: qs.select_related("sector", "admin_unit"),
+    roles=("officer", "leader"),
 )
 
 # --- Viewsets ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -49,14 +50,26 @@ class ExportSpec:
     #: Extra keyword arguments the FilterSet takes (e.g. ``staff=``), from the user.
     filterset_kwargs: Callable[[Any], dict] = field(default=lambda user: {})
     ordering: Sequence[str] = ("pk",)
+    #: Who may export the list from its page: the page's roles (role names).
+    roles: Sequence[str] = ("officer", "leader", "enterprise")
 
 
 REGISTRY: dict[str, ExportSpec] = {}
 
 
+#: Modules that register the lists' specs (imported on first use, also in a worker).
+SPEC_MODULES = ("enterprises.api", "standards.api", "programs.api")
+
+
 def register(spec: ExportSpec) -> ExportSpec:
     REGISTRY[spec.key] = spec
     return spec
+
+
+def get_spec(key: str) -> ExportSpec | None:
+    for module in SPEC_MODULES:
+        import_module(module)
+    return REGISTRY.get(key)
 
 
 class _Request:
@@ -139,7 +152,7 @@ def stream_csv(
 def export_job_create(*, user, key: str, fmt: str, params: dict[str, Any]) -> ListExportJob:
     """Queue an export of list ``key`` as filtered by ``params``; asking again while it is being
     built (a double click) finds the same job."""
-    if key not in REGISTRY:
+    if get_spec(key) is None:
         raise KeyError(key)
     material = json.dumps([user.pk, key, fmt, params], sort_keys=True, default=str)
     dedupe = hashlib.sha256(material.encode()).hexdigest()[:40]
@@ -151,7 +164,7 @@ def export_job_create(*, user, key: str, fmt: str, params: dict[str, Any]) -> Li
 def export_job_build(*, job: ListExportJob, ctx: jobs.RunContext) -> dict[str, Any]:
     """The job runner's handler: the file, built in the asking user's scope."""
     job = ListExportJob.objects.select_related("user").get(pk=job.pk)
-    spec = REGISTRY[job.list_key]
+    spec = get_spec(job.list_key)
     queryset = export_queryset(spec, user=job.user, params=job.params)
     total = min(queryset.count(), settings.PORTAL_EXPORT_MAX_ROWS)
     rows = _reporting(export_rows(spec, queryset), ctx, total)

@@ -361,6 +361,7 @@ ADOPTION_EXPORT = spec_from_pairs(
         ("is_archived", Column(_("Đã lưu trữ"))),
     ],
     prepare=lambda qs: qs.select_related("enterprise", "standard"),
+    roles=("officer", "leader"),  # the page's list is the staff's
 )
 CERTIFICATE_EXPORT = spec_from_pairs(
     "certificates",
@@ -378,6 +379,7 @@ CERTIFICATE_EXPORT = spec_from_pairs(
         ("is_archived", Column(_("Đã lưu trữ"))),
     ],
     prepare=lambda qs: qs.select_related("enterprise", "standard", "body"),
+    roles=("officer", "leader"),
 )
 PRODUCT_EXPORT = spec_from_pairs(
     "products",

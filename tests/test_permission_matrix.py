@@ -376,6 +376,25 @@ EXPECTATIONS: dict[str, Row] = {
     "api:swagger-ui": same(200),
     "api:redoc": same(200),
     "api:*": same(401),
+    # Export of any list page (CSV streamed): the page's roles; the job pages are the asker's
+    # (tests/test_list_export_pages.py).
+    "list_export": Row(ANON_LOGIN, 200, 200, 200, 200, kwargs=lambda w: {"key": "products"}),
+    "list_export_job": Row(
+        ANON_LOGIN,
+        404,
+        404,
+        404,
+        404,
+        kwargs=lambda w: {"pk": "0b6f3c1e-6d1a-4a53-9a53-0c5b0f2d9e11"},
+    ),
+    "list_export_download": Row(
+        ANON_LOGIN,
+        404,
+        404,
+        404,
+        404,
+        kwargs=lambda w: {"pk": "0b6f3c1e-6d1a-4a53-9a53-0c5b0f2d9e11"},
+    ),
 }
 
 
