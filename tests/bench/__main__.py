@@ -24,7 +24,7 @@ from .environment import DEFAULT_DATABASE_URL, configure_environment, ensure_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
-GROUPS = ("enterprises", "certificates", "products", "indicators")
+GROUPS = ("enterprises", "certificates", "products", "indicators", "api")
 
 
 def parse_args() -> argparse.Namespace:
@@ -95,7 +95,7 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import certificates, indicators, measures, products, report
+    from . import api, certificates, indicators, measures, products, report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
 
@@ -189,6 +189,11 @@ def main() -> int:
                 measure(
                     "deep page, search",
                     lambda: measures.deep_against_first(config, {"q": "che"}, "search 'che'"),
+                )
+            if "api" in args.only:
+                measure(
+                    "API list against bare",
+                    lambda: api.api_list_against_bare(config, samples, user),
                 )
             if "certificates" in args.only:
                 path = args.expiring_path or certificates.default_expiring_path()
