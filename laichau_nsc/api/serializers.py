@@ -70,7 +70,55 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset
 
 
-class PortalModelSerializer(PortalSerializerMixin, serializers.ModelSerializer):
+def _plan_entry(field: serializers.Field):
+    """(name, function of the instance giving the field's value) for one readable field."""
+    if isinstance(field, serializers.PrimaryKeyRelatedField) and len(field.source_attrs) == 1:
+        # The id is on the row already: no related object is loaded or asked for.
+        attname = f"{field.source_attrs[0]}_id"
+        return field.field_name, lambda obj: getattr(obj, attname)
+    simple = (
+        serializers.CharField,
+        serializers.IntegerField,
+        serializers.BooleanField,
+        serializers.FloatField,
+        serializers.DateField,
+        serializers.DateTimeField,
+        serializers.DecimalField,
+        serializers.ChoiceField,
+    )
+    if isinstance(field, simple) and not isinstance(field, serializers.ModelField):
+        attrs, represent = field.source_attrs, field.to_representation
+
+        def value(obj):
+            for attr in attrs:
+                obj = getattr(obj, attr, None) if obj is not None else None
+            return None if obj is None else represent(obj)
+
+        return field.field_name, value
+
+    def general(obj, field=field):  # many-to-many, method fields…: DRF's own way
+        attribute = field.get_attribute(obj)
+        return None if attribute is None else field.to_representation(attribute)
+
+    return field.field_name, general
+
+
+class FastRepresentationMixin:
+    """Answers drawn field by field without DRF's per-field bookkeeping (about a third of a
+    list's time): a plain attribute walk and the field's own ``to_representation``, ids of
+    related rows read from the row itself. The output is DRF's own, byte for byte
+    (``tests/api/test_api_serializers.py`` compares them on every endpoint)."""
+
+    def to_representation(self, instance):
+        plan = getattr(self, "_fast_plan", None)
+        if plan is None:
+            plan = self._fast_plan = [_plan_entry(f) for f in self._readable_fields]
+        return {name: value(instance) for name, value in plan}
+
+
+class PortalModelSerializer(
+    FastRepresentationMixin, PortalSerializerMixin, serializers.ModelSerializer
+):
     serializer_related_field = ScopedPrimaryKeyRelatedField
     # An e-mail address or web address left blank is "" in an answer, which the schema's
     # formats (email, uri) would not allow: answers declare them as plain text.
