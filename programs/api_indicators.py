@@ -3,6 +3,7 @@
 the page; enterprise users never (province-wide figures)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -76,6 +77,13 @@ def _row(row) -> dict:
     }
 
 
+class SingleAnswerSchema(AutoSchema):
+    """The table of a year is one object, not a list of them, although its action is 'list'."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class IndicatorViewSet(ScopedViewSet):
     """Province-wide figures of a year. ``for_user`` still opens the door: the entered values
     are read through it (a role that may not see them gets nothing)."""
@@ -84,6 +92,7 @@ class IndicatorViewSet(ScopedViewSet):
     read_roles = STAFF
     pagination_class = None
     filter_backends = ()
+    schema = SingleAnswerSchema()
 
     def _query(self, request) -> dict:
         serializer = IndicatorQuerySerializer(data=request.query_params.dict())

@@ -7,6 +7,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -73,6 +75,18 @@ def _run_every_operation(schema, headers: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture
+def wsgi_calls_keep_the_test_connection():
+    """Calls through the WSGI app, like the test client's, must not close the test's database
+    connection at the end of each request (Django's request_finished → close_old_connections:
+    inside the test's transaction that breaks the tests that run after this one)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def unthrottled(settings):
     # Throttling would answer 429 to a fast generator; it has its own test.
     settings.REST_FRAMEWORK = {
@@ -82,7 +96,9 @@ def unthrottled(settings):
 
 
 @pytest.mark.parametrize("persona", ["officer", "ent_a"])
-def test_api_conforms_to_its_schema(api_schema, unthrottled, request, persona):
+def test_api_conforms_to_its_schema(
+    api_schema, unthrottled, wsgi_calls_keep_the_test_connection, request, persona
+):
     headers = _token(request.getfixturevalue(persona))
     failures = _run_every_operation(api_schema, headers)
     assert not failures, "\n\n".join(failures)
