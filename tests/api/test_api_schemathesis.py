@@ -36,7 +36,19 @@ CHECKS = (
 
 
 @pytest.fixture
-def api_schema(db, enterprise_a, enterprise_b, ent_a):
+def wsgi_calls_keep_the_test_connection():
+    """Calls through the WSGI app, like the test client's, must not close the test's database
+    connection at the end of each request (Django's request_finished → close_old_connections:
+    inside the test's transaction that breaks the tests that run after this one)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, wsgi_calls_keep_the_test_connection, enterprise_a, enterprise_b, ent_a):
     standard, body, course = StandardFactory(), CertificationBodyFactory(), CourseFactory()
     records_for(enterprise_a, standard, body, course)
     records_for(enterprise_b, standard, body, course)
@@ -75,18 +87,6 @@ def _run_every_operation(schema, headers: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture
-def wsgi_calls_keep_the_test_connection():
-    """Calls through the WSGI app, like the test client's, must not close the test's database
-    connection at the end of each request (Django's request_finished → close_old_connections:
-    inside the test's transaction that breaks the tests that run after this one)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
 def unthrottled(settings):
     # Throttling would answer 429 to a fast generator; it has its own test.
     settings.REST_FRAMEWORK = {
@@ -96,9 +96,7 @@ def unthrottled(settings):
 
 
 @pytest.mark.parametrize("persona", ["officer", "ent_a"])
-def test_api_conforms_to_its_schema(
-    api_schema, unthrottled, wsgi_calls_keep_the_test_connection, request, persona
-):
+def test_api_conforms_to_its_schema(api_schema, unthrottled, request, persona):
     headers = _token(request.getfixturevalue(persona))
     failures = _run_every_operation(api_schema, headers)
     assert not failures, "\n\n".join(failures)
