@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from laichau_nsc.collation import VietnameseCollate
 from laichau_nsc.models import CodeField, JobModel, NormalizedTextMixin
-from laichau_nsc.querysets import ScopedQuerySet
+from laichau_nsc.querysets import CatalogueQuerySet, ScopedQuerySet
 from laichau_nsc.text import fold
 
 from .choices import (
@@ -36,7 +36,7 @@ from .choices import (
 from .validators import is_personal_id, normalize_tax_code, validate_phone, validate_tax_code
 
 
-class AdministrativeUnitQuerySet(models.QuerySet):
+class AdministrativeUnitQuerySet(CatalogueQuerySet):
     def valid_on(self, day: datetime.date) -> "AdministrativeUnitQuerySet":
         """Units that existed on ``day`` (open-ended validity on either side counts)."""
         return self.filter(
@@ -155,6 +155,8 @@ class Sector(NormalizedTextMixin, models.Model):
     )
     name = models.CharField(_("tên ngành"), max_length=300)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ngành kinh tế")

@@ -7,6 +7,7 @@
   outbox) and ``BackgroundJob`` (service functions run in the background) are its own jobs.
 """
 
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -290,3 +291,89 @@ class CalendarException(NormalizedTextMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} – {self.reason}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view") -> "ApiTokenQuerySet":
+        """A token belongs to its user; nobody else lists or revokes it (the admin aside)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class ApiToken(NormalizedTextMixin, models.Model):
+    """A key for the REST API, acting as its user with the user's roles and scope.
+
+    Only a SHA-256 digest of the secret is stored: the key (``nsc_<prefix>_<secret>``) is shown
+    once, when it is made (``manage.py api_token``), and a copy of the database cannot be used to
+    call the API. The prefix finds the row; the digest is compared in constant time.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(_("tiền tố"), max_length=16, unique=True)
+    key_digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ListExportJob(JobModel):
+    """An XLSX (or CSV) export of any list registered in ``laichau_nsc.listexport``: the list's
+    key, its filters and the user whose scope it is built in. Lists that had no export of their
+    own use this one job model instead of one model each."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_export_jobs"
+    )
+    list_key = models.CharField(_("danh sách"), max_length=60)
+    format = models.CharField(_("định dạng"), max_length=5)
+    params = models.JSONField(_("điều kiện lọc"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    file = models.FileField(_("tệp"), upload_to="list-exports/%Y/%m/", blank=True, max_length=200)
+
+    handler = "laichau_nsc.listexport.export_job_build"
+    dedupe_while_open = True
+    pending_notice = _(
+        "Đã lưu yêu cầu xuất dữ liệu. Hệ thống xử lý nền đang tạm gián đoạn; tệp sẽ được tạo "
+        "tự động khi hệ thống hoạt động trở lại."
+    )
+
+    objects = ApiTokenQuerySet.as_manager()  # the same rule: one's own rows only
+
+    class Meta(JobModel.Meta):
+        verbose_name = _("tệp xuất danh sách")
+        verbose_name_plural = _("tệp xuất danh sách")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(state__in=["queued", "running"]) & ~Q(dedupe_key=""),
+                name="list_export_job_one_open_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list_key} {self.format} {self.created_at:%d/%m/%Y %H:%M}"
+
+    def discard(self, result: dict) -> None:
+        if result.get("file"):
+            self.file.storage.delete(result["file"])

@@ -45,3 +45,13 @@ def member_enterprise_ids(user: AnyUser) -> models.QuerySet:
     return membership.objects.filter(user=user, state=membership.State.APPROVED).values(
         "enterprise_id"
     )
+
+
+class CatalogueQuerySet(models.QuerySet):
+    """Reference data (administrative units, industry sectors): every signed-in user reads it,
+    officers change it."""
+
+    def for_user(self, user: AnyUser, action: Action = "view") -> Self:
+        if action == "view" and user.is_authenticated:
+            return self.all()
+        return self.all() if Role.OFFICER in roles_of(user) else self.none()

@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    # Not "rest_framework": installed, its Vietnamese catalogue would replace Django's own
+    # messages on the pages ("Nhập địa chỉ email." → "Nhập một địa chỉ email hợp lệ."). The API
+    # renders JSON only and needs none of its templates; its messages are ours (api/).
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "laichau_nsc",
     "enterprises",
     "standards",
@@ -279,6 +284,59 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- REST API (laichau_nsc/api/) ----------------------------------------------------------------
+# Token (our own hashed keys, laichau_nsc.api.authentication) or the portal's session with CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "laichau_nsc.api.authentication.ApiTokenAuthentication",
+        "laichau_nsc.api.authentication.PortalSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["laichau_nsc.api.permissions.PortalRolePermission"],
+    "DEFAULT_FILTER_BACKENDS": ["laichau_nsc.api.filters.PortalFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "laichau_nsc.api.pagination.PortalPageNumberPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["laichau_nsc.api.throttling.PortalApiThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env("API_THROTTLE_RATE", default="600/min"),
+        "api_anon": env("API_ANON_THROTTLE_RATE", default="60/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "laichau_nsc.api.exceptions.api_exception_handler",
+    "URL_FORMAT_OVERRIDE": None,  # ?format=csv is ours (laichau_nsc.api.exports), not DRF's
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API cổng NSC Lai Châu",
+    "DESCRIPTION": (
+        "API của cổng NSC Lai Châu. Xác thực bằng khóa API (tiêu đề `Authorization: Token "
+        "nsc_…`, tạo bằng `manage.py api_token`) hoặc phiên đăng nhập của cổng (gửi kèm "
+        "`X-CSRFToken` khi ghi). Mỗi người chỉ thấy các bản ghi trong phạm vi của mình. Lỗi "
+        'luôn có dạng `{"error": {"code": …, "message": …, "fields": {…}}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
+        "AdoptionStatusEnum": "standards.choices.AdoptionStatus",
+        "StandardKindEnum": "standards.choices.StandardKind",
+        "DeclarationKindEnum": "standards.choices.DeclarationKind",
+        "SupportKindEnum": "programs.choices.SupportKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "laichau_nsc.api.schema.add_error_responses",
+    ],
+}
 
 # --- Portal -----------------------------------------------------------------------------------
 PORTAL_PROVINCE_NAME = env("PORTAL_PROVINCE_NAME", default="Lai Châu")

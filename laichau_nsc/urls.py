@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import notification_views, views
+from . import export_views, notification_views, views
 from .accounts import PortalPasswordResetView
 from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
 
@@ -68,6 +68,13 @@ urlpatterns = [
     path("bang-dieu-khien/", include("programs.urls_dashboard")),
     path("thong-ke/", include("programs.urls_public")),
     path("nhap-du-lieu/", include("imports.urls")),
+    path("api/", include("laichau_nsc.api.urls")),
+    # Export of any list page (laichau_nsc/listexport.py): CSV streamed, XLSX as a job.
+    path("xuat/<slug:key>/", export_views.list_export, name="list_export"),
+    path("xuat/viec/<uuid:pk>/", export_views.list_export_job, name="list_export_job"),
+    path(
+        "xuat/viec/<uuid:pk>/tai/", export_views.list_export_download, name="list_export_download"
+    ),
     path("", include("standards.urls_public")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -485,6 +485,31 @@ EXPECTATIONS: dict[str, Row] = {
     "statistics:download": same(200, kwargs=approved_table),
     # The admin site guards itself: everyone who is not staff is sent to its login page.
     "admin:*": Row(302, 302, 302, 302, 302),
+    # --- REST API (issue 11): the documentation is public; every /api/v1/ endpoint has its
+    # own matrix, by persona and own/other record, in tests/api/test_api_permissions.py.
+    "api:schema": same(200),
+    "api:swagger-ui": same(200),
+    "api:redoc": same(200),
+    "api:*": same(401),
+    # Export of any list page (CSV streamed): the page's roles; the job pages are the asker's
+    # (tests/test_list_export_pages.py).
+    "list_export": Row(ANON_LOGIN, 200, 200, 200, 200, kwargs=lambda w: {"key": "products"}),
+    "list_export_job": Row(
+        ANON_LOGIN,
+        404,
+        404,
+        404,
+        404,
+        kwargs=lambda w: {"pk": "0b6f3c1e-6d1a-4a53-9a53-0c5b0f2d9e11"},
+    ),
+    "list_export_download": Row(
+        ANON_LOGIN,
+        404,
+        404,
+        404,
+        404,
+        kwargs=lambda w: {"pk": "0b6f3c1e-6d1a-4a53-9a53-0c5b0f2d9e11"},
+    ),
 }
 
 
@@ -647,7 +672,7 @@ def world(enterprise_b, ent_b, officer, django_capture_on_commit_callbacks) -> W
 CASES = [
     (name, persona)
     for name in EXPECTATIONS
-    if name != "admin:*"
+    if not name.endswith(":*")
     for persona in ("anonymous", "officer", "leader", "ent_a", "ent_b")
 ]
 

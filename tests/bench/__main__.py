@@ -33,6 +33,7 @@ GROUPS = (
     "indicators",
     "reports",
     "dashboard",
+    "api",
 )
 
 
@@ -107,7 +108,7 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from . import certificates, dashboard, declarations, indicators, measures, products, report
+    from . import api, certificates, dashboard, declarations, indicators, measures, products, report
     from . import reports as yearly_report
     from .dataset import migrate_and_fill, officer_session
     from .server import gunicorn
@@ -214,6 +215,11 @@ def main() -> int:
                 measure(
                     "deep page, search",
                     lambda: measures.deep_against_first(config, {"q": "che"}, "search 'che'"),
+                )
+            if "api" in args.only:
+                measure(
+                    "API list against bare",
+                    lambda: api.api_list_against_bare(config, samples, user),
                 )
             if "certificates" in args.only:
                 path = args.expiring_path or certificates.default_expiring_path()
