@@ -32,7 +32,7 @@ from enterprises.models import Enterprise
 from laichau_nsc.workdays import add_working_days
 
 from . import services_declarations as declarations
-from . import services_products
+from . import services_products, services_traceability
 from .choices import (
     DeclarationBasis,
     DeclarationKind,
@@ -233,7 +233,38 @@ def _product(enterprise, registration, item: int, spec, officer, result: Result)
             user=officer,
         )
         result.products += 1
+        _lot(product, item, officer)
     return product
+
+
+def _lot(product: Product, item: int, officer) -> None:
+    """One published lot of 2022 with its stages, so the product's QR page traces something
+    (the "products with public traceability" indicator counts products with a public lot)."""
+    made = D(2022, 3, 1) + datetime.timedelta(days=7 * (item % 20))
+    services_traceability.lot_create(
+        product=product,
+        data={
+            "lot": f"L22{item:03d}",
+            "produced_on": made,
+            "best_before": made + datetime.timedelta(days=365),
+            "shelf_life": "12 tháng",
+            "is_published": True,
+        },
+        stages=[
+            {
+                "what": "Thu hoạch nguyên liệu",
+                "where": product.enterprise.address,
+                "started_on": made - datetime.timedelta(days=10),
+            },
+            {
+                "what": "Sơ chế, chế biến",
+                "where": product.enterprise.address,
+                "started_on": made - datetime.timedelta(days=3),
+            },
+            {"what": "Đóng gói, dán nhãn", "where": product.enterprise.address, "started_on": made},
+        ],
+        user=officer,
+    )
 
 
 def _historic(
