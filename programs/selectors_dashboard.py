@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import IndicatorSummary, SummaryState
-from .summaries import Figure, summary_years
+from .models import IndicatorSummary, SummaryState, YearApproval
+from .summaries import Figure, summary_rows, summary_years
 
 #: Breakdowns the dashboard shows, in this order, with their titles; others follow by name.
 BREAKDOWN_TITLES = {
@@ -277,6 +277,55 @@ def dashboard_board(*, user, year: int, today: datetime.date | None = None) -> B
         trend_years=[y for y in years if any(y in t for t in trend.values())] or years,
         breakdowns=_ordered_breakdowns(year_rows, names, codes),
     )
+
+
+@dataclass
+class ApprovalFlag:
+    """The year's approval as the dashboard shows it: approved when, and whether the rebuilt
+    summaries differ from the frozen snapshot ("changed since approval")."""
+
+    approval: YearApproval
+    changed: bool
+
+
+#: How long a year's comparison with its approval is kept (its key changes with each rebuild).
+APPROVAL_SECONDS = 3600
+#: Two decimals: what ``IndicatorSummary.value`` keeps.
+CENTS = Decimal("0.01")
+
+
+def _comparable(rows) -> set[tuple]:
+    def cents(value: Decimal | None) -> Decimal | None:
+        return None if value is None else Decimal(value).quantize(CENTS)
+
+    return {
+        (code, by, key, cents(value), cents(target), source)
+        for code, by, key, value, target, source in rows
+    }
+
+
+def dashboard_approval(*, user, year: int, token: str) -> ApprovalFlag | None:
+    """The year's frozen approval, if any (one small query), and whether the summaries now
+    differ from its snapshot: the year's summary rows (one query, a few hundred rows at most,
+    never the big tables), compared once per rebuild and approval version (cached)."""
+    approval = YearApproval.objects.for_user(user).filter(year=year).first()
+    if approval is None or not approval.is_frozen:
+        return None
+    key = f"dashboard-approval:{year}:{approval.pk}:{approval.version}:{token}"
+    changed = cache.get(key)
+    if changed is None:
+        now = IndicatorSummary.objects.for_user(user).filter(year=year)
+        current = _comparable(
+            now.values_list("indicator", "breakdown", "key", "value", "target", "source")
+        )
+        frozen = _comparable(
+            (r.indicator, r.breakdown, r.key, r.value, r.target, r.source)
+            for r in summary_rows(year, approval.snapshot, computed_at=timezone.now())
+        )
+        # No summaries yet: nothing to compare (the board says they are being computed).
+        changed = bool(current) and current != frozen
+        cache.set(key, changed, APPROVAL_SECONDS)
+    return ApprovalFlag(approval, changed)
 
 
 @dataclass

@@ -92,6 +92,9 @@ class DashboardView(RoleRequiredMixin, View):
             "years": list(reversed(years)),
             "freshness": states.of(year),
             "attention": selectors.dashboard_attention(user=request.user),
+            "approval": selectors.dashboard_approval(
+                user=request.user, year=year, token=states.token
+            ),
             "board_html": mark_safe(board_html(user=request.user, year=year, token=states.token)),  # noqa: S308 - our own rendered template
         }
         return render(request, TEMPLATE, context)
