@@ -3,7 +3,9 @@ certificates, products, barcode registrations and declarations.
 
 Writes call the same services as the pages, which check who acts and which fields each may set
 (an enterprise user proposes; only an officer verifies, returns or sets what the Department
-decides). Declarations are read-only here: their filing workflow is not in this branch.
+decides). Declarations: an enterprise user (its own) or an officer writes a draft and submits
+it or answers a supplement request; only an officer requests a supplement, accepts or rejects
+(``services_declarations``, which sets the state, deadlines and receipt notice).
 """
 
 from django.utils import timezone
@@ -17,7 +19,10 @@ from laichau_nsc.api.pagination import PortalCursorPagination
 from laichau_nsc.api.permissions import EVERY_ROLE, OFFICER, STAFF, WRITERS
 from laichau_nsc.api.serializers import (
     PortalModelSerializer,
+    PortalSerializer,
     ReasonVersionSerializer,
+    ScopedPrimaryKeyRelatedField,
+    StrictInputMixin,
     VersionSerializer,
     WriteSerializer,
 )
@@ -25,7 +30,7 @@ from laichau_nsc.api.viewsets import FORMAT_PARAMETER, ReadOnlyScopedViewSet, Se
 from laichau_nsc.exports import Column, ColumnKind
 from laichau_nsc.listexport import spec_from_pairs
 
-from . import services, services_catalogue, services_products
+from . import services, services_catalogue, services_declarations, services_products
 from .filters import AdoptionFilterSet, CertificateFilterSet
 from .filters_catalogue import CertificationBodyFilterSet, StandardFilterSet
 from .filters_products import BarcodeRegistrationFilterSet, ProductFilterSet
@@ -303,6 +308,40 @@ class DeclarationSerializer(PortalModelSerializer):
             "updated_at",
         )
         read_only_fields = fields
+
+
+class DeclarationWriteSerializer(WriteSerializer):
+    """A draft: what the enterprise fills in (``services_declarations.ENTERPRISE_FIELDS``) and
+    its products. State, deadlines, receipt notice and reasons are refused (400) here and by the
+    service; only the workflow steps set them."""
+
+    enterprise = EnterpriseField(required=False)
+    certificate = ScopedPrimaryKeyRelatedField(
+        queryset=Certificate.objects.all(), required=False, allow_null=True
+    )
+    products = ScopedPrimaryKeyRelatedField(
+        queryset=Product.objects.all(), many=True, required=False
+    )
+    version = serializers.IntegerField(min_value=1, required=False, write_only=True)
+
+    class Meta:
+        model = Declaration
+        fields = (
+            "enterprise",
+            *services_declarations.ENTERPRISE_FIELDS,
+            "products",
+            "version",
+        )
+
+
+class NoteVersionSerializer(VersionSerializer):
+    note = serializers.CharField(max_length=1000)
+
+
+class AcceptSerializer(StrictInputMixin, PortalSerializer):
+    version = serializers.IntegerField(min_value=1)
+    receipt_number = serializers.CharField(max_length=50)
+    receipt_date = serializers.DateField()
 
 
 # --- Exports -----------------------------------------------------------------------------------
@@ -834,18 +873,201 @@ class BarcodeRegistrationViewSet(ReadOnlyScopedViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Công bố tiêu chuẩn, hợp chuẩn, hợp quy (chỉ đọc)")),
-    retrieve=extend_schema(summary=_("Một bản công bố (chỉ đọc)")),
+DECLARATION_EXAMPLE = OpenApiExample(
+    "Bản công bố",
+    value={
+        "id": 5,
+        "enterprise": 1,
+        "kind": "conformity_regulation",
+        "standard": 3,
+        "basis": "self_assessment",
+        "certificate": None,
+        "products": [31],
+        "document_number": "01/2026/CBHQ",
+        "declared_on": "2026-11-02",
+        "state": "submitted",
+        "must_be_filed": True,
+        "submitted_at": "2026-11-02T09:00:00+07:00",
+        "decision_due_on": "2026-11-09",
+        "supplement_due_on": None,
+        "receipt_number": "",
+        "receipt_date": None,
+        "effective_on": None,
+        "valid_until": None,
+        "reason": "",
+        "is_archived": False,
+        "version": 2,
+        "created_at": "2026-11-02T08:30:00+07:00",
+        "updated_at": "2026-11-02T09:00:00+07:00",
+    },
+    response_only=True,
 )
-class DeclarationViewSet(ReadOnlyScopedViewSet):
-    """Declarations, read-only: the filing workflow's services are not in this branch."""
+DRAFT_EXAMPLE = OpenApiExample(
+    "Bản nháp",
+    value={
+        "enterprise": 1,
+        "kind": "conformity_regulation",
+        "standard": 3,
+        "basis": "self_assessment",
+        "products": [31],
+        "document_number": "01/2026/CBHQ",
+        "declared_on": "2026-11-02",
+    },
+    request_only=True,
+)
+SUPPLEMENT_EXAMPLE = OpenApiExample(
+    "Yêu cầu bổ sung",
+    value={"version": 2, "reason": "Bổ sung kết quả thử nghiệm còn hiệu lực."},
+    request_only=True,
+)
+ANSWER_EXAMPLE = OpenApiExample(
+    "Đã bổ sung",
+    value={"version": 3, "note": "Đã tải lên phiếu kết quả thử nghiệm số 125/2026."},
+    request_only=True,
+)
+ACCEPT_EXAMPLE = OpenApiExample(
+    "Tiếp nhận",
+    value={"version": 2, "receipt_number": "15/TB-SKHCN", "receipt_date": "2026-11-05"},
+    request_only=True,
+)
+REJECT_EXAMPLE = OpenApiExample(
+    "Không tiếp nhận",
+    value={"version": 2, "reason": "Quy chuẩn công bố không áp dụng cho sản phẩm này."},
+    request_only=True,
+)
+
+
+def _step_schema(summary, request, example):
+    return extend_schema(
+        summary=summary,
+        request=request,
+        responses={200: DeclarationSerializer},
+        examples=[example, DECLARATION_EXAMPLE],
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Công bố tiêu chuẩn, hợp chuẩn, hợp quy"), examples=[DECLARATION_EXAMPLE]
+    ),
+    retrieve=extend_schema(summary=_("Một bản công bố"), examples=[DECLARATION_EXAMPLE]),
+    create=extend_schema(
+        summary=_("Tạo bản nháp công bố"),
+        request=DeclarationWriteSerializer,
+        responses={201: DeclarationSerializer},
+        examples=[DRAFT_EXAMPLE, DECLARATION_EXAMPLE],
+    ),
+    partial_update=extend_schema(
+        summary=_("Sửa bản nháp công bố (hoặc hồ sơ đang bổ sung)"),
+        request=DeclarationWriteSerializer,
+        responses={200: DeclarationSerializer},
+        examples=[VERSION_EXAMPLE, DECLARATION_EXAMPLE],
+    ),
+    submit=_step_schema(_("Nộp hồ sơ công bố"), VersionSerializer, VERSION_EXAMPLE),
+    answer_supplement=_step_schema(
+        _("Gửi hồ sơ đã bổ sung"), NoteVersionSerializer, ANSWER_EXAMPLE
+    ),
+    request_supplement=_step_schema(
+        _("Yêu cầu bổ sung hồ sơ (cán bộ)"), ReasonVersionSerializer, SUPPLEMENT_EXAMPLE
+    ),
+    accept=_step_schema(
+        _("Tiếp nhận hồ sơ, cấp thông báo (cán bộ)"), AcceptSerializer, ACCEPT_EXAMPLE
+    ),
+    reject=_step_schema(
+        _("Không tiếp nhận hồ sơ (cán bộ)"), ReasonVersionSerializer, REJECT_EXAMPLE
+    ),
+)
+class DeclarationViewSet(
+    ServiceWriteMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyScopedViewSet
+):
+    """Declarations through ``services_declarations``: an enterprise user (its own) and officers
+    write drafts, submit and answer a supplement request; officers alone request a supplement,
+    accept (receipt number and date) or reject (reasons). Leaders read."""
 
     model = Declaration
     serializer_class = DeclarationSerializer
+    write_serializer_class = DeclarationWriteSerializer
     prefetch = ("products",)
     read_roles = EVERY_ROLE
+    write_roles = WRITERS
+    action_roles = {"request_supplement": OFFICER, "accept": OFFICER, "reject": OFFICER}
     filterset_fields = ("kind", "state", "enterprise")
+    http_method_names = ("get", "post", "patch", "head", "options")
 
     def annotate(self, queryset):
         return queryset.order_by("-pk")
+
+    def perform_service_create(self, data):
+        enterprise = _enterprise_of(self, data)
+        products = data.pop("products", [])
+        return services_declarations.declaration_create(
+            enterprise=enterprise, data=data, products=products, user=self.request.user
+        )
+
+    def perform_service_update(self, instance, data, version):
+        data.pop("enterprise", None)
+        products = data.pop("products", None)
+        return services_declarations.declaration_update(
+            declaration_id=instance.pk,
+            data=data,
+            products=products,
+            version=version,
+            user=self.request.user,
+        )
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        step = _parse(VersionSerializer, request)
+        declaration = services_declarations.declaration_submit(
+            declaration_id=self.get_object().pk, version=step["version"], user=request.user
+        )
+        return self._output(declaration)
+
+    @action(
+        detail=True, methods=["post"], url_path="answer-supplement", url_name="answer-supplement"
+    )
+    def answer_supplement(self, request, pk=None):
+        step = _parse(NoteVersionSerializer, request)
+        declaration = services_declarations.declaration_answer_supplement(
+            declaration_id=self.get_object().pk,
+            version=step["version"],
+            note=step["note"],
+            user=request.user,
+        )
+        return self._output(declaration)
+
+    @action(
+        detail=True, methods=["post"], url_path="request-supplement", url_name="request-supplement"
+    )
+    def request_supplement(self, request, pk=None):
+        step = _parse(ReasonVersionSerializer, request)
+        declaration = services_declarations.declaration_request_supplement(
+            declaration_id=self.get_object().pk,
+            version=step["version"],
+            reason=step["reason"],
+            user=request.user,
+        )
+        return self._output(declaration)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        step = _parse(AcceptSerializer, request)
+        declaration = services_declarations.declaration_accept(
+            declaration_id=self.get_object().pk,
+            version=step["version"],
+            receipt_number=step["receipt_number"],
+            receipt_date=step["receipt_date"],
+            user=request.user,
+        )
+        return self._output(declaration)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        step = _parse(ReasonVersionSerializer, request)
+        declaration = services_declarations.declaration_reject(
+            declaration_id=self.get_object().pk,
+            version=step["version"],
+            reason=step["reason"],
+            user=request.user,
+        )
+        return self._output(declaration)
