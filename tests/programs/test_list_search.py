@@ -120,3 +120,12 @@ def test_list_page_search_is_flat_with_data_size(
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get(reverse(url), {"q": "dao"})
     assert response.status_code == 200
+
+
+def test_admin_change_page_hides_the_search_text(admin_client):
+    expert = ExpertFactory(full_name="Nguyễn Thị Đào")
+    page = admin_client.get(reverse("admin:programs_expert_change", args=[expert.pk]))
+
+    assert page.status_code == 200
+    assert "Nguyễn Thị Đào" in page.content.decode()
+    assert expert.search_text not in page.content.decode()
