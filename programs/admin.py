@@ -27,12 +27,15 @@ from .models import (
     YearApproval,
 )
 
+#: Bookkeeping columns the admin never shows (the folded search text).
+HIDDEN_FIELDS = frozenset({"search_text"})
+
 
 class ReadOnlyAdmin(PortalModelAdmin):
     """Rows written by the portal's services: looked at, never typed here."""
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return [f.name for f in self.model._meta.fields if f.name not in HIDDEN_FIELDS]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -45,7 +48,7 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     """Read-only, with the record's history page."""
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return [f.name for f in self.model._meta.fields if f.name not in HIDDEN_FIELDS]
 
 
 class ReadOnlyInline(PortalTabularInline):

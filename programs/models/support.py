@@ -14,6 +14,7 @@ from enterprises.choices import ExportFormat
 from laichau_nsc.files import private_upload_to
 from laichau_nsc.models import OPEN_STATES, CodeField, JobModel, NormalizedTextMixin
 from laichau_nsc.querysets import ScopedQuerySet
+from laichau_nsc.text import fold
 
 from ..choices import ExpertField, FundingSource, SupportExportSubject, SupportKind
 
@@ -50,8 +51,11 @@ class Expert(NormalizedTextMixin, models.Model):
     #: ``is_active``); hidden from enterprise users, kept with its history.
     is_archived = models.BooleanField(_("đã lưu trữ"), default=False)
     version = models.PositiveIntegerField(editable=False, default=1)
+    #: Name, organisation and qualifications folded (``build_search_text``): the list search
+    #: matches it in the database (trigram index on PostgreSQL).
+    search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = ExpertQuerySet.as_manager()
 
     class Meta:
@@ -62,8 +66,22 @@ class Expert(NormalizedTextMixin, models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text(
+            self.full_name, self.organisation, self.qualifications
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("programs:expert_detail", args=[self.pk])
+
+    @staticmethod
+    def build_search_text(full_name: str, organisation: str, qualifications: str) -> str:
+        """The folded text the expert search matches; bulk loaders call this too."""
+        return fold(" ".join(p for p in (full_name, organisation, qualifications) if p))
 
     def field_labels(self) -> list[str]:
         labels = dict(ExpertField.choices)
@@ -123,8 +141,10 @@ class SupportActivity(NormalizedTextMixin, models.Model):
     version = models.PositiveIntegerField(editable=False, default=1)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    #: The title folded (``build_search_text``): the list search matches it in the database.
+    search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords(excluded_fields=["decision_file"])
+    history = HistoricalRecords(excluded_fields=["decision_file", "search_text"])
     objects = SupportActivityQuerySet.as_manager()
 
     class Meta:
@@ -139,8 +159,20 @@ class SupportActivity(NormalizedTextMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.title} – {self.enterprise}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("programs:support_detail", args=[self.pk])
+
+    @staticmethod
+    def build_search_text(title: str) -> str:
+        """The folded text the support search matches; bulk loaders call this too."""
+        return fold(title)
 
 
 class SupportFunding(NormalizedTextMixin, models.Model):

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from enterprises.choices import ExportFormat
 from laichau_nsc.models import OPEN_STATES, CodeField, JobModel, NormalizedTextMixin
 from laichau_nsc.querysets import ScopedQuerySet
+from laichau_nsc.text import fold
 
 from ..choices import CourseTopic, EnrollmentState, FundingSource
 
@@ -63,8 +64,11 @@ class TrainingCourse(NormalizedTextMixin, models.Model):
     version = models.PositiveIntegerField(editable=False, default=1)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    #: Title, place and organiser folded (``build_search_text``): the list search matches it
+    #: in the database (trigram index on PostgreSQL).
+    search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = TrainingCourseQuerySet.as_manager()
 
     class Meta:
@@ -84,8 +88,20 @@ class TrainingCourse(NormalizedTextMixin, models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text(self.title, self.place, self.organiser)
+        update_fields = kwargs.get("update_fields")
+        if update_fields and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("programs:course_detail", args=[self.pk])
+
+    @staticmethod
+    def build_search_text(title: str, place: str, organiser: str) -> str:
+        """The folded text the course search matches; bulk loaders call this too."""
+        return fold(" ".join(p for p in (title, place, organiser) if p))
 
 
 class CourseSession(NormalizedTextMixin, models.Model):

@@ -47,11 +47,12 @@ FILL_SQL = (
     # Support: one enterprise in eight, 2020–2026; one in four of them twice.
     """
     INSERT INTO programs_supportactivity (enterprise_id, kind, title, provided_on, adoption_id,
-        decision_number, note, is_archived, version, created_at, updated_at)
+        decision_number, decision_file, note, is_archived, version, created_at, updated_at,
+        search_text)
     SELECT e.id, 'consulting', 'Tư vấn áp dụng công cụ năng suất',
         date '2020-01-01' + ((e.id * 37 + n * 101) % 2550)::int,
         (SELECT a.id FROM standards_adoption a WHERE a.enterprise_id = e.id LIMIT 1),
-        '', '', e.id % 97 = 0, 1, now(), now()
+        '', '', '', e.id % 97 = 0, 1, now(), now(), 'tu van ap dung cong cu nang suat'
     FROM enterprises_enterprise e CROSS JOIN generate_series(0, 1) n
     WHERE e.id % 8 = 0 AND (n = 0 OR e.id % 32 = 0)
     """,
@@ -66,11 +67,12 @@ FILL_SQL = (
     """
     INSERT INTO programs_trainingcourse (title, topic, starts_on, ends_on, place, admin_unit_id,
         organiser, trainers, capacity, cost, cost_source, enrolment_open, description,
-        is_archived, version, created_at, updated_at)
+        is_archived, version, created_at, updated_at, search_text)
     SELECT 'Tập huấn ' || g, 'productivity_tools', date '2020-01-01' + (g * 53 % 2550)::int,
         date '2020-01-01' + (g * 53 % 2550)::int, 'Hội trường',
         (SELECT id FROM enterprises_administrativeunit ORDER BY id OFFSET g % 40 LIMIT 1),
-        'Sở KH&CN', '', 40, 50000000, 'provincial_budget', false, '', false, 1, now(), now()
+        'Sở KH&CN', '', 40, 50000000, 'provincial_budget', false, '', false, 1, now(), now(),
+        'tap huan ' || g || ' hoi truong so kh&cn'
     FROM generate_series(1, GREATEST(1, (SELECT count(*) FROM enterprises_enterprise) / 2000)) g
     """,
     """
