@@ -54,11 +54,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     A transaction test without ``serialized_rollback`` leaves the next test in its process with
     no units, sectors, catalogue or declaration rules, and with content types re-created under
     new ids, which the next ``serialized_rollback`` test then fails to restore (a duplicate key
-    that depends on the order xdist chose). One rule for all, so a new test cannot forget it.
+    that depends on the order the tests ran in). One rule for all, so a new test cannot forget
+    it. It is set on the ``django_db`` marker, the one place pytest-django reads both when it
+    decides to serialize the test database at set-up and when it runs the test.
     """
     for item in items:
-        if _is_transaction_test(item) and "django_db_serialized_rollback" not in item.fixturenames:
-            item.fixturenames.append("django_db_serialized_rollback")
+        if not _is_transaction_test(item):
+            continue
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        if kwargs.get("serialized_rollback"):
+            continue
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @pytest.fixture(autouse=True)
