@@ -88,7 +88,11 @@ class BoundedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         ids = self._ids[bottom : min(bottom + self.per_page, self.max_rows)]
-        rows = self._queryset.order_by().in_bulk(ids)
+        queryset = self._queryset
+        if hasattr(queryset, "without_word_index"):
+            # The ids met every condition already; the word index's would be computed per row.
+            queryset = queryset.without_word_index()
+        rows = queryset.order_by().in_bulk(ids)
         records = [rows[pk] for pk in ids if pk in rows]
         return Page(self._as_rows(records), number, self)
 
