@@ -7,6 +7,7 @@ page reads only approved snapshots (``YearApproval``). Both turn their source in
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -200,9 +201,12 @@ class Freshness:
 
 @dataclass
 class States:
-    """How fresh each year's summaries are, read in one query."""
+    """How fresh each year's summaries are, and where each year's approval stands: read in
+    two small queries, then kept in the cache until a rebuild, a change or an approval step."""
 
     by_year: dict[int, Freshness]
+    #: year → what identifies its approval's state (id, version, state, approved_at).
+    approvals: dict[int, tuple] = field(default_factory=dict)
 
     def of(self, year: int) -> Freshness:
         return self.by_year.get(year, Freshness(None, True))
@@ -215,23 +219,42 @@ class States:
             for year, state in sorted(self.by_year.items())
         )
 
+    def version(self, year: int) -> str:
+        """What the year's page shows besides the attention counts: every year's summaries
+        (the trend), whether this year's are being updated, and its approval."""
+        approval = ":".join(str(part) for part in self.approvals.get(year, ()))
+        text = f"{self.token}|{int(self.of(year).stale)}|{approval}"
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
-#: The summaries' states are kept this long in the cache; a change or a rebuild drops them at
-#: once (``summaries.forget_states``), so this only bounds what the cache could miss.
+
+#: The summaries' states are kept this long in the cache; a change, a rebuild or an approval
+#: step drops them at once (``summaries.forget_states``), so this only bounds what a cache of
+#: one process (the default) could miss from another.
 STATES_SECONDS = 60
 
 
 def dashboard_states(*, user, years: list[int]) -> States:
-    """Every year's freshness: from the cache (dropped whenever a state changes), else one
-    query. Officers and leaders, the only readers, see every row."""
+    """Every year's freshness and approval: from the cache (dropped whenever a state or an
+    approval changes), else two queries. Officers and leaders, the only readers, see every
+    row."""
     from .summaries import STATES_CACHE_KEY
 
     found = cache.get(STATES_CACHE_KEY)
     if found is None:
         rows = SummaryState.objects.for_user(user).filter(year__in=years)
-        found = {s.year: Freshness(s.computed_at, s.is_stale) for s in rows}
+        approvals = YearApproval.objects.for_user(user).values_list(
+            "year", "pk", "version", "state", "approved_at"
+        )
+        found = (
+            {s.year: Freshness(s.computed_at, s.is_stale) for s in rows},
+            {
+                year: (pk, version, state, at.timestamp())
+                for year, pk, version, state, at in approvals
+            },
+        )
         cache.set(STATES_CACHE_KEY, found, STATES_SECONDS)
-    return States({year: state for year, state in found.items() if year in years})
+    by_year, approvals = found
+    return States({year: state for year, state in by_year.items() if year in years}, approvals)
 
 
 def dashboard_board(*, user, year: int, today: datetime.date | None = None) -> Board:

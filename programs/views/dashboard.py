@@ -46,7 +46,8 @@ def chosen_year(raw: str | None, years: list[int]) -> tuple[int, bool]:
     return (year, True) if year in years else (years[-1], False)
 
 
-#: How long a rendered board is kept; a rebuild of any year's summaries makes a new key at once.
+#: How long a rendered board or year page is kept; a rebuild of any year's summaries, a change
+#: of the year's freshness or an approval step makes a new key at once.
 BOARD_SECONDS = 3600
 
 
@@ -68,9 +69,31 @@ def board_html(*, user, year: int, token: str) -> str:
     return html
 
 
+def year_html(*, user, year: int, states: selectors.States) -> dict[str, str]:
+    """What the year's page shows besides the layout and the attention counts, rendered once
+    per version of the year (``States.version``: every year's rebuilds, this year's freshness
+    and approval) and language, and read back in one cache hit: the freshness and approval
+    lines (``head``) and the board."""
+    key = f"dashboard-year:{year}:{get_language()}:{states.version(year)}"
+    found = cache.get(key)
+    if found is None:
+        context = {
+            "year": year,
+            "freshness": states.of(year),
+            "approval": selectors.dashboard_approval(user=user, year=year, token=states.token),
+        }
+        found = {
+            "head": render_to_string("programs/dashboard/inc/dashboard_head.html", context),
+            "board": board_html(user=user, year=year, token=states.token),
+        }
+        cache.set(key, found, BOARD_SECONDS)
+    return found
+
+
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
 class DashboardView(RoleRequiredMixin, View):
-    """Read-only (no request transaction); the rebuilds of embedded mode open their own."""
+    """Read-only (no request transaction); the rebuilds of embedded mode open their own.
+    Warm, it reads three cache entries (states, the year's page, attention) and no table."""
 
     allowed_roles = STAFF
 
@@ -87,15 +110,14 @@ class DashboardView(RoleRequiredMixin, View):
             # Embedded mode: no worker, no beat. The rebuilds run inline, now.
             summaries.summaries_refresh_now(summaries.stale_years())
             states = selectors.dashboard_states(user=request.user, years=years)
+        parts = year_html(user=request.user, year=year, states=states)
         context = {
             "year": year,
             "years": list(reversed(years)),
-            "freshness": states.of(year),
             "attention": selectors.dashboard_attention(user=request.user),
-            "approval": selectors.dashboard_approval(
-                user=request.user, year=year, token=states.token
-            ),
-            "board_html": mark_safe(board_html(user=request.user, year=year, token=states.token)),  # noqa: S308 - our own rendered template
+            # Our own templates, rendered above (or cached from such a render).
+            "head_html": mark_safe(parts["head"]),  # noqa: S308
+            "board_html": mark_safe(parts["board"]),  # noqa: S308
         }
         return render(request, TEMPLATE, context)
 

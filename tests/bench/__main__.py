@@ -201,7 +201,7 @@ def main() -> int:
             "report build against snapshot",
             lambda: yearly_report.report_build_against_snapshot(2022, args.report_repeat),
         )
-        measure("report build memory", lambda: yearly_report.report_build_memory((2021, 2024)))
+        measure("report build memory", lambda: yearly_report.report_build_memory(2022))
     try:
         with gunicorn(
             workers=args.workers, threads=args.threads, log_path=RESULTS / "gunicorn.log"

@@ -2,9 +2,11 @@
 its signed-in counterpart (session, user and role checked as the list checks them)."""
 
 import datetime
+import functools
 
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.urls import path
 from django.utils import timezone
 from django.views import View
@@ -37,6 +39,27 @@ class SignedInBare(RoleRequiredMixin, View):
         return bare(request)
 
 
+#: The bare lookup's answer inside the portal's layout (``base.html``), as a page shows it.
+LAYOUT_PAGE = '{% extends "base.html" %}{% block content %}<p>{{ name }}</p>{% endblock %}'
+
+
+class LayoutBare(RoleRequiredMixin, View):
+    """The signed-in bare lookup drawn in the layout every signed-in page has: the floor of a
+    portal page, above which a page's own cost is measured."""
+
+    allowed_roles = (Role.OFFICER, Role.LEADER)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        name = bare(request).content.decode()
+        return HttpResponse(_layout_page().render({"name": name}, request))
+
+
+@functools.cache
+def _layout_page():
+    """Compiled once per process, as the cached template loader keeps a page's template."""
+    return engines["django"].from_string(LAYOUT_PAGE)
+
+
 def bare_expiring(request: HttpRequest) -> HttpResponse:
     """The 50 certificates expiring first within 90 days: one query on the expiry index."""
     from standards.models import Certificate
@@ -62,6 +85,7 @@ def bare_declarations(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("bench/bare/", bare, name="bench_bare"),
     path("bench/bare-signed-in/", SignedInBare.as_view(), name="bench_bare_signed_in"),
+    path("bench/bare-layout/", LayoutBare.as_view(), name="bench_bare_layout"),
     path("bench/bare-expiring/", bare_expiring, name="bench_bare_expiring"),
     path("bench/bare-declarations/", bare_declarations, name="bench_bare_declarations"),
     *portal_urlpatterns,

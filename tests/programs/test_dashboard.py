@@ -113,9 +113,9 @@ def test_dashboard_query_count_is_flat(built, leader, django_assert_max_num_quer
     client = client_for(leader)
     client.get(URL, {"nam": 2022})  # warm the session
     cache.clear()  # the worst case: nothing cached
-    # session, user, roles, summary states, summaries (one query), three attention counts,
-    # notifications bell, the year's approval
-    with django_assert_max_num_queries(10) as small:
+    # session, user, roles, summary states, approvals' states, summaries (one query), three
+    # attention counts, notifications bell, the year's approval
+    with django_assert_max_num_queries(11) as small:
         client.get(URL, {"nam": 2022})
     make_records(certificates=12)
     build_all()
@@ -150,7 +150,7 @@ def test_dashboard_never_computes_indicators_per_request(
     monkeypatch.setattr(indicators, "snapshot", forbidden)
     monkeypatch.setattr(indicators, "year_table", forbidden)
     client = client_for(leader)
-    with django_assert_max_num_queries(10) as captured:
+    with django_assert_max_num_queries(11) as captured:
         assert client.get(URL, {"nam": 2022}).status_code == 200
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     for table in ("standards_adoption", "programs_enrollment", "standards_product"):

@@ -77,14 +77,72 @@ def test_the_flag_adds_one_small_query_flat_with_data_size(
 ):
     client = client_for(leader)
     client.get(URL, {"nam": YEAR})
-    # session, user, roles, notifications bell, and the year's approval: the board and the
+    # session, user, roles, notifications bell: the approval's state, the board and the
     # comparison come from the cache.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         client.get(URL, {"nam": YEAR})
     make_records(certificates=20)
     summaries.summary_rebuild(year=YEAR)
     cache.delete(summaries.STATES_CACHE_KEY)
-    # + the summary states, the board's summaries, and the year's rows for the comparison
-    with django_assert_max_num_queries(8):
+    # + the summary states, the approvals' states, the year's approval, the board's summaries,
+    # and the year's rows for the comparison
+    with django_assert_max_num_queries(9):
         first = client.get(URL, {"nam": YEAR})
     assert flag(first).changed is True
+
+
+@pytest.fixture
+def built_report(db, settings, officer, django_capture_on_commit_callbacks):
+    settings.SUMMARY_REFRESH_ON_VIEW = False
+    make_records()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_request(year=YEAR, user=officer)
+    summaries.summary_rebuild(year=YEAR)
+    return run
+
+
+def test_each_approval_step_is_seen_at_once_on_a_cached_year_page(
+    built_report, officer, leader, django_capture_on_commit_callbacks
+):
+    # The year's page is kept in the cache per version; the version holds the approval's
+    # state, read with the summaries' states and dropped by every approval step.
+    client = client_for(leader)
+    assert 'id="approval-none"' in client.get(URL, {"nam": YEAR}).text
+    assert 'id="approval-none"' in client.get(URL, {"nam": YEAR}).text  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        approval = services.year_approve(
+            year=YEAR, report_id=built_report.pk, version=None, user=leader
+        )
+    assert 'id="approval-flag"' in client.get(URL, {"nam": YEAR}).text
+    with django_capture_on_commit_callbacks(execute=True):
+        approval = services.year_reopen_request(
+            year=YEAR, reason="Sai số liệu", version=approval.version, user=officer
+        )
+    assert 'id="approval-flag"' in client.get(URL, {"nam": YEAR}).text  # still frozen
+    with django_capture_on_commit_callbacks(execute=True):
+        services.year_reopen(year=YEAR, version=approval.version, user=leader)
+    text = client.get(URL, {"nam": YEAR}).text
+    assert 'id="approval-flag"' not in text
+    assert 'id="approval-none"' in text
+
+
+def test_an_approval_deleted_in_the_admin_leaves_the_cached_year_page(
+    approved, leader, django_capture_on_commit_callbacks
+):
+    client = client_for(leader)
+    assert 'id="approval-flag"' in client.get(URL, {"nam": YEAR}).text
+    with django_capture_on_commit_callbacks(execute=True):
+        approved.delete()
+    assert 'id="approval-none"' in client.get(URL, {"nam": YEAR}).text
+
+
+def test_the_cached_year_page_is_kept_per_language(approved, leader, settings):
+    client = client_for(leader)
+    vietnamese = client.get(URL, {"nam": YEAR}).text
+    assert "Kết quả năm 2022 so với kế hoạch" in vietnamese
+    assert "Số liệu năm 2022 đã được phê duyệt" in vietnamese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(URL, {"nam": YEAR}).text
+    assert "Results of 2022 against the plan" in english
+    assert "Kết quả năm 2022 so với kế hoạch" not in english
+    assert "Số liệu năm 2022 đã được phê duyệt" not in english
