@@ -52,6 +52,16 @@ class CertificateListView(ObjectListView):
             .select_related("enterprise", "enterprise__admin_unit", "standard", "body")
         )
 
+    def get_table_kwargs(self) -> dict:
+        kwargs = super().get_table_kwargs()
+        if (
+            self.filterset.is_valid()
+            and self.filterset.form.cleaned_data.get("expiring_within") is not None
+        ):
+            # An officer asking what expires soon reads the soonest first (a ?sort= still wins).
+            kwargs["order_by"] = ("expires_on",)
+        return kwargs
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["status_day"] = context["filter"].day if context["filter"].is_valid() else None

@@ -114,6 +114,26 @@ def test_list_filters_by_expiry_body_kind_and_search(officer):
     assert numbers(bad) == set()
 
 
+def rows(response) -> list[str]:
+    return [row.record.number for row in response.context["table"].page.object_list]
+
+
+def test_expiring_within_lists_the_soonest_expiry_first(officer):
+    # Issued later expires later: the list's usual order (newest issue first) would show the
+    # certificate expiring last on top.
+    today = datetime.date.today()
+    for number, days_left in (("HET-80", 80), ("HET-10", 10), ("HET-50", 50)):
+        CertificateFactory(
+            number=number, issued_on=today - datetime.timedelta(days=1095 - days_left)
+        )
+    CertificateFactory(number="CON-LAU", issued_on=today - datetime.timedelta(days=10))
+    client = client_for(officer)
+    assert rows(client.get(LIST, {"expiring_within": 90})) == ["HET-10", "HET-50", "HET-80"]
+    asked = client.get(LIST, {"expiring_within": 90, "sort": "-expires_on"})
+    assert rows(asked) == ["HET-80", "HET-50", "HET-10"]
+    assert rows(client.get(LIST))[0] == "CON-LAU"  # without the filter: newest issue first
+
+
 def test_list_hides_archived_unless_asked(officer):
     CertificateFactory(number="LUU-TRU", is_archived=True)
     client = client_for(officer)
