@@ -45,11 +45,26 @@ class CertificateListView(ObjectListView):
     template_name = "standards/certificate_list.html"
     results_template = "standards/htmx/certificate_table.html"
 
+    #: What a row shows (certificate_rows_html): the page loads no other column.
+    row_fields = (
+        "number",
+        "issued_on",
+        "expires_on",
+        "review_state",
+        "is_archived",
+        "enterprise__name",
+        "enterprise__admin_unit__name",
+        "standard__code",
+        "body__name",
+        "body__acronym",
+    )
+
     def get_queryset(self):
         return (
             super()
             .get_queryset()
             .select_related("enterprise", "enterprise__admin_unit", "standard", "body")
+            .only(*self.row_fields)
         )
 
     @property
