@@ -301,6 +301,29 @@ def sectors() -> SectorCatalogue:
     return _memoised(SECTORS, _build_sectors)
 
 
+_versions: dict[str, tuple[str, float, object]] = {}
+
+
+def version(kind: str) -> object:
+    """A new object whenever the rows of ``kind`` change (a new token), and at least every
+    ``MAX_AGE`` seconds: a key for what is drawn from those rows, such as a select's options
+    (``FastSelect.options_key``), without reading them."""
+    token = _token(kind)
+    entry = _versions.get(kind)
+    if entry is not None and entry[0] == token and time.monotonic() - entry[1] < MAX_AGE:
+        return entry[2]
+    value = object()
+    _versions[kind] = (token, time.monotonic(), value)
+    return value
+
+
+def renew_on_change(model: type, kind: str) -> None:
+    """Saving or deleting a ``model`` row renews ``kind`` (for apps that build on this one)."""
+    receiver = _receiver(kind)
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"catalogue-{model}")
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"catalogue-{model}")
+
+
 def invalidate(kind: str) -> None:
     """Make every process rebuild the catalogue: now (this transaction's reads) and after the
     commit (other processes, which could have rebuilt from the old rows meanwhile)."""
@@ -321,9 +344,7 @@ def connect_signals() -> None:
         (Sector, SECTORS),
         (SectorCrosswalk, SECTORS),
     ):
-        receiver = _receiver(kind)
-        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"catalogue-{model}")
-        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"catalogue-{model}")
+        renew_on_change(model, kind)
 
 
 def _receiver(kind: str) -> Callable:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises import catalogues
 from enterprises.models import Enterprise
-from laichau_nsc.filters import PortalFilterSet
+from laichau_nsc.filters import PortalFilterSet, SharedChoices
 
 from .choices import BarcodeStatus, ProductCategory
 from .filters import ARCHIVED_CHOICES, DateInput
@@ -51,10 +51,10 @@ class EnterpriseWhereFilterSet(PortalFilterSet):
             data = data.copy()
             del data["archived"]  # a hand-made "?archived=" means the default, not an error
         super().__init__(data, *args, **kwargs)
-        self.filters["admin_unit"].extra["choices"] = catalogues.units().choices(
-            timezone.localdate()
+        self.filters["admin_unit"].extra["choices"] = SharedChoices(
+            catalogues.units().choices(timezone.localdate())
         )
-        self.filters["sector"].extra["choices"] = catalogues.sectors().choices()
+        self.filters["sector"].extra["choices"] = SharedChoices(catalogues.sectors().choices())
 
     def options_key(self, name: str) -> Hashable | None:
         language = get_language()

@@ -73,8 +73,9 @@ IN_FORCE_STATES = (DeclarationState.ACCEPTED, DeclarationState.RECORDED)
 
 @lru_cache(maxsize=32)
 def _labels(choices, language: str | None) -> dict[str, str]:
-    """Escaped labels of ``choices`` in ``language`` (the active one, passed to key the cache)."""
-    return {value: escape(label) for value, label in choices.choices}
+    """Escaped labels of ``choices`` in ``language`` (the active one, passed to key the cache):
+    plain text, so a row does not translate and escape a lazy label again."""
+    return {value: escape(str(label)) for value, label in choices.choices}
 
 
 def _day(value: datetime.date | None) -> str:

@@ -116,3 +116,30 @@ def test_listing_the_conditions_costs_no_query(officer, monkeypatch):
     monkeypatch.setattr(PortalFilterSet, "active_filters", lambda self, query: [])
     _status, without_chips, _sql = count_queries(client, url)
     assert with_chips == without_chips
+
+
+@pytest.mark.django_db
+def test_each_filter_set_gets_its_own_filters_sharing_what_nobody_changes():
+    from django.http import QueryDict
+
+    from standards.filters_declarations import DeclarationFilterSet
+
+    first, second = DeclarationFilterSet(QueryDict()), DeclarationFilterSet(QueryDict())
+    base = DeclarationFilterSet.base_filters
+    for name in ("q", "queue", "admin_unit", "enterprise"):
+        mine, theirs = first.filters[name], second.filters[name]
+        assert mine is not theirs
+        assert mine is not base[name]
+        assert mine.parent is first
+        assert theirs.parent is second
+        assert mine.extra is not theirs.extra  # an __init__ may set its own choices
+    # Fixed choice lists and labels are shared, not deep-copied for every request.
+    assert first.filters["queue"].extra["choices"] is base["queue"].extra["choices"]
+    # The catalogue's choices reach the form as they are (the units of the cached catalogue).
+    units = first.form.fields["admin_unit"].choices.choices.choices
+    assert units is not None
+    assert units is second.form.fields["admin_unit"].choices.choices.choices
+    # A method filter calls its own filter set.
+    assert first.filters["queue"].filter.f is first.filters["queue"]
+    assert first.qs.query is not None
+    assert second.is_valid()

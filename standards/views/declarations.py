@@ -50,8 +50,22 @@ class DeclarationListView(ObjectListView):
     template_name = "standards/declarations/declaration_list.html"
     results_template = "standards/declarations/htmx/declaration_table.html"
 
+    #: What a row shows (declaration_rows_html): the page loads no other column.
+    row_fields = (
+        "kind",
+        "state",
+        "submitted_at",
+        "decision_due_on",
+        "supplement_due_on",
+        "valid_until",
+        "enterprise__name",
+        "standard__code",
+    )
+
     def get_queryset(self):
-        return super().get_queryset().select_related("enterprise", "standard")
+        return (
+            super().get_queryset().select_related("enterprise", "standard").only(*self.row_fields)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

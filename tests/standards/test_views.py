@@ -13,7 +13,7 @@ from standards.choices import CertificateStatus, ReviewState
 from standards.models import Adoption, Certificate, CertificateExportJob
 from tests.conftest import client_for
 from tests.enterprises.factories import EnterpriseFactory
-from tests.helpers import assert_queries_constant
+from tests.helpers import assert_queries_constant, count_queries
 from tests.standards.factories import (
     AdoptionFactory,
     CertificateFactory,
@@ -40,9 +40,29 @@ def test_certificate_list_query_count_is_flat(officer):
         for _ in range(n):
             CertificateFactory(events=[(Event.SUSPENDED, D(2022, 5, 10))])
 
-    url = f"{LIST}?on=31/12/2022&status=suspended&sort=expires_on"
-    assert_queries_constant(client_for(officer), url, add)
-    assert_queries_constant(client_for(officer), LIST, add)
+    client = client_for(officer)
+    for url in (f"{LIST}?on=31/12/2022&status=suspended&sort=expires_on", LIST):
+        assert_queries_constant(client, url, drawn(add, client, url))
+    # Valid, unsuspended certificates expiring within 90 days of today.
+    soon = datetime.date.today() - datetime.timedelta(days=1050)
+    url = f"{LIST}?expiring_within=90"
+    assert_queries_constant(
+        client,
+        url,
+        drawn(lambda n: CertificateFactory.create_batch(n, issued_on=soon), client, url),
+    )
+    assert len(numbers(client.get(url))) == 20  # 10, then 10 more
+
+
+def drawn(add, client, url):
+    """``add``, then one request that draws the selects' options again (new rows may renew
+    the standards, bodies and units they come from), as any process's first request does."""
+
+    def add_and_draw(n):
+        add(n)
+        client.get(url)
+
+    return add_and_draw
 
 
 def test_adoption_list_query_count_is_flat(officer):
@@ -50,7 +70,33 @@ def test_adoption_list_query_count_is_flat(officer):
         for _ in range(n):
             AdoptionFactory(standard=StandardFactory())
 
-    assert_queries_constant(client_for(officer), reverse("standards:adoption_list"), add)
+    client, url = client_for(officer), reverse("standards:adoption_list")
+    assert_queries_constant(client, url, drawn(add, client, url))
+
+
+CATALOGUE_TABLES = (
+    "standards_standard",
+    "standards_certificationbody",
+    "enterprises_administrativeunit",
+    "enterprises_sector",
+)
+
+
+def test_list_selects_are_drawn_once_and_see_every_change(officer):
+    body = CertificationBodyFactory(name="Trung tâm Chứng nhận Cũ", acronym="")
+    StandardFactory(code="TCVN ISO 9001:2015")
+    client = client_for(officer)
+    client.get(LIST)  # draws the options of the standard, body, unit and sector selects
+    # Later requests read no catalogue row (no certificate: no row of the list reads them).
+    _, _, sql = count_queries(client, LIST)
+    assert not [q for q in sql if any(f'FROM "{table}"' in q for table in CATALOGUE_TABLES)]
+    StandardFactory(code="HACCP CODEX 2020")
+    body.name = "Trung tâm Chứng nhận Mới"
+    body.save()
+    page = client.get(LIST).text
+    assert "HACCP CODEX 2020" in page
+    assert "Trung tâm Chứng nhận Mới" in page
+    assert "Trung tâm Chứng nhận Cũ" not in page
 
 
 # A table of certificates whose status differs on 31/12/2022.
@@ -112,6 +158,28 @@ def test_list_filters_by_expiry_body_kind_and_search(officer):
     bad = client.get(LIST, {"on": "31/02/2022"})
     assert bad.status_code == 200
     assert numbers(bad) == set()
+
+
+def rows(response) -> list[str]:
+    return [row.record.number for row in response.context["table"].page.object_list]
+
+
+def test_expiring_within_lists_the_soonest_expiry_first(officer):
+    # Issued later expires later: the list's usual order (newest issue first) would show the
+    # certificate expiring last on top.
+    today = datetime.date.today()
+    for number, days_left in (("HET-80", 80), ("HET-10", 10), ("HET-50", 50)):
+        CertificateFactory(
+            number=number, issued_on=today - datetime.timedelta(days=1095 - days_left)
+        )
+    CertificateFactory(number="CON-LAU", issued_on=today - datetime.timedelta(days=10))
+    client = client_for(officer)
+    expiring = client.get(LIST, {"expiring_within": 90})
+    assert rows(expiring) == ["HET-10", "HET-50", "HET-80"]
+    assert 'aria-sort="ascending">Hết hạn' in expiring.text  # the header says so
+    asked = client.get(LIST, {"expiring_within": 90, "sort": "-expires_on"})
+    assert rows(asked) == ["HET-80", "HET-50", "HET-10"]
+    assert rows(client.get(LIST))[0] == "CON-LAU"  # without the filter: newest issue first
 
 
 def test_list_hides_archived_unless_asked(officer):
