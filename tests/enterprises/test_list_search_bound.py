@@ -64,10 +64,10 @@ def test_search_page_query_count_does_not_grow_with_matches(officer):
         url,
         lambda n: EnterpriseFactory.create_batch(n, name="Hợp tác xã Chè", admin_unit=None),
     )
-    # session, user, user's groups (role); the newest matching ids (on PostgreSQL: the newest
+    # session, user with its roles; the newest matching ids (on PostgreSQL: the newest
     # id, then the probe of the newest rows, which holds them all here); the shown ids in the
     # order asked for; the page of rows with unit and sector joined; the bell's unread count.
     # PostgreSQL also sets and resets enable_bitmapscan around the walk.
     from django.db import connection
 
-    assert count == (10 if connection.vendor == "postgresql" else 7)
+    assert count == (9 if connection.vendor == "postgresql" else 6)
