@@ -15,7 +15,8 @@ import functools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import connections, router
+from django.db import router
+from django.db.models import F
 
 from .prepared import one_parameter_sql
 from .roles import remember_roles
@@ -28,27 +29,27 @@ class PortalModelBackend(ModelBackend):
     def get_user(self, user_id) -> AbstractBaseUser | None:
         user_model = get_user_model()
         alias = router.db_for_read(user_model)
-        sql, fields = _user_with_groups_sql(alias)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, [user_id])
-            rows = cursor.fetchall()
+        # One row per group; raw() applies the database's converters (time zones, booleans).
+        rows = list(
+            user_model._default_manager.raw(_user_with_groups_sql(alias), [user_id], using=alias)
+        )
         if not rows:
             return None
-        user = user_model.from_db(alias, fields, rows[0][:-1])
-        remember_roles(user, (row[-1] for row in rows))
+        user = rows[0]
+        remember_roles(user, (row.nsc_group for row in rows))
         return user if self.user_can_authenticate(user) else None
 
 
 @functools.cache
-def _user_with_groups_sql(alias: str) -> tuple[str, list[str]]:
-    """The SQL of "the user with this id, and each of its groups' names", and the user's field
-    names in the order of its columns (the group's name comes last)."""
+def _user_with_groups_sql(alias: str) -> str:
+    """The SQL of "the user with this id, and each of its groups' names" (``nsc_group``)."""
     user_model = get_user_model()
     fields = [field.attname for field in user_model._meta.concrete_fields]
     query = (
         user_model._default_manager.using(alias)
         .filter(pk=_PLACEHOLDER_ID)
-        .values_list(*fields, "groups__name")
+        .annotate(nsc_group=F("groups__name"))
+        .values_list(*fields, "nsc_group")
         .order_by()
     )
-    return one_parameter_sql(query, _PLACEHOLDER_ID), fields
+    return one_parameter_sql(query, _PLACEHOLDER_ID)
