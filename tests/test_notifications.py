@@ -137,9 +137,9 @@ def test_the_list_is_newest_first_and_paginated(ent_a):
 @pytest.mark.django_db
 def test_the_list_query_count_does_not_grow_with_rows(ent_a):
     count = assert_queries_constant(client_for(ent_a), LIST, lambda n: add_notifications(ent_a, n))
-    # session, user, user's groups (role, for the navbar), the bell's count, the page's count,
-    # the page's rows.
-    assert count == 6
+    # session, user with its groups (roles, for the navbar), the bell's count, the page's
+    # count, the page's rows.
+    assert count == 5
 
 
 @pytest.mark.django_db

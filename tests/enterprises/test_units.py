@@ -123,9 +123,9 @@ def test_area_filter_keeps_a_constant_number_of_queries(officer, lai_chau, place
 
     status, queries, sql = count_queries(client, url)
 
-    # session, user, groups, the bounded ids (a semi-join with the unit periods), the page,
+    # session, user with its groups, the bounded ids (a semi-join with the unit periods), the page,
     # the bell's unread count.
-    assert (status, queries) == (200, 6), "\n".join(sql)
+    assert (status, queries) == (200, 5), "\n".join(sql)
 
 
 def test_unit_choices_group_former_units_with_their_last_day(officer, lai_chau):

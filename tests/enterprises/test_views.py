@@ -58,10 +58,10 @@ def test_list_query_count_does_not_grow_with_rows(officer):
     count = assert_queries_constant(
         client, LIST, lambda n: EnterpriseFactory.create_batch(n, admin_unit=unit, sector=sector)
     )
-    # session, user, user's groups (role), the bounded count, the page of rows with unit and
+    # session, user with its groups (roles), the bounded count, the page of rows with unit and
     # sector joined, the bell's unread count; the filter's choices come from the cached
     # catalogues.
-    assert count == 6
+    assert count == 5
 
 
 @pytest.mark.django_db

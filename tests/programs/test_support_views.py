@@ -481,9 +481,9 @@ def test_support_list_query_count_is_flat(persona, request, enterprise_a):
 
     client = client_for(user)
     client.get(SUPPORT)  # builds the unit catalogue (the filter's choices) once
-    # session, user, roles; the page's rows and their count; the totals (counts, sums by
+    # session, user with roles; the page's rows and their count; the totals (counts, sums by
     # source); the experts of the filter; the bell.
-    assert assert_queries_constant(client, SUPPORT, add) == 9
+    assert assert_queries_constant(client, SUPPORT, add) == 8
 
 
 @pytest.mark.parametrize("persona", ["officer", "ent_a"])
@@ -498,12 +498,12 @@ def test_expert_list_and_page_query_counts_are_flat(persona, request, enterprise
             SupportActivityFactory(enterprise=other, experts=[expert])
 
     client = client_for(user)
-    # session, user, roles; the page's ids, its rows (with the enterprises counted); the
+    # session, user with roles; the page's ids, its rows (with the enterprises counted); the
     # organisations of the filter; the bell.
-    assert assert_queries_constant(client, EXPERTS, add) == 7
-    # session, user, roles; the expert (with the count); the enterprises advised (counted);
+    assert assert_queries_constant(client, EXPERTS, add) == 6
+    # session, user with roles; the expert (with the count); the enterprises advised (counted);
     # the latest activities (with totals); [staff: the history]; the bell.
-    expected = 8 if persona == "officer" else 7
+    expected = 7 if persona == "officer" else 6
     assert assert_queries_constant(client, expert.get_absolute_url(), add) == expected
 
 
@@ -516,9 +516,9 @@ def test_support_page_and_enterprise_page_query_counts_are_flat(officer, enterpr
             SupportActivityFactory(enterprise=enterprise_a)
 
     client = client_for(officer)
-    # session, user, roles; the activity (with its total); its funding rows; its experts; its
-    # history; its funding rows' history; the bell.
-    assert assert_queries_constant(client, activity.get_absolute_url(), add) == 9
+    # session, user with roles; the activity (with its total); its funding rows; its experts;
+    # its history; its funding rows' history; the bell.
+    assert assert_queries_constant(client, activity.get_absolute_url(), add) == 8
     client.get(enterprise_a.get_absolute_url())  # catalogues
     # The enterprise's page as before, plus its support: the latest rows, the counts, the sums.
-    assert assert_queries_constant(client, enterprise_a.get_absolute_url(), add) == 16
+    assert assert_queries_constant(client, enterprise_a.get_absolute_url(), add) == 15

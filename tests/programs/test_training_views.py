@@ -47,10 +47,10 @@ def test_course_list_query_count_is_flat(persona, request, enterprise_a):
 
     client = client_for(user)
     client.get(COURSES)  # builds the unit catalogue (the filter's choices) once
-    # session, user, roles; the page's ids, its rows (with the seat counts); the bell.
-    assert assert_queries_constant(client, COURSES, add) == 6
+    # session, user with roles; the page's ids, its rows (with the seat counts); the bell.
+    assert assert_queries_constant(client, COURSES, add) == 5
     # A search adds none: it is a LIKE on the stored folded text, inside the page's queries.
-    assert assert_queries_constant(client, f"{COURSES}?q=5s&when=upcoming", add) == 6
+    assert assert_queries_constant(client, f"{COURSES}?q=5s&when=upcoming", add) == 5
 
 
 def test_course_detail_query_count_is_flat_with_its_trainees(officer, enterprise_a):
@@ -62,9 +62,9 @@ def test_course_detail_query_count_is_flat_with_its_trainees(officer, enterprise
         EnrollmentFactory(course=course, enterprise=EnterpriseFactory())
 
     url = reverse("programs:course_detail", args=[course.pk])
-    # session, user, roles; the course (with its seat count), its sessions, its trainees (with
-    # their enterprises and attendance counts), its history; the bell.
-    assert assert_queries_constant(client_for(officer), url, add) == 8
+    # session, user with roles; the course (with its seat count), its sessions, its trainees
+    # (with their enterprises and attendance counts), its history; the bell.
+    assert assert_queries_constant(client_for(officer), url, add) == 7
 
 
 def test_attendance_grid_query_count_is_flat(officer):
@@ -75,8 +75,9 @@ def test_attendance_grid_query_count_is_flat(officer):
             AttendanceFactory(enrollment=enrollment)
 
     url = reverse("programs:attendance", args=[course.pk])
-    # session, user, roles; the course, its sessions, its trainees, the recorded cells; the bell.
-    assert assert_queries_constant(client_for(officer), url, add) == 8
+    # session, user with roles; the course, its sessions, its trainees, the recorded cells; the
+    # bell.
+    assert assert_queries_constant(client_for(officer), url, add) == 7
 
 
 @pytest.mark.parametrize("persona", ["officer", "ent_a"])
@@ -87,9 +88,9 @@ def test_trainee_list_query_count_is_flat(persona, request, enterprise_a):
         for _ in range(n):
             EnrollmentFactory(enterprise=enterprise_a, course=CourseFactory())
 
-    # session, user, roles; the page's ids, its rows (course and enterprise joined); the bell;
-    # the courses of the filter's select.
-    assert assert_queries_constant(client_for(user), TRAINEES, add) == 7
+    # session, user with roles; the page's ids, its rows (course and enterprise joined); the
+    # bell; the courses of the filter's select.
+    assert assert_queries_constant(client_for(user), TRAINEES, add) == 6
     assert_queries_constant(client_for(user), f"{TRAINEES}?q=nguyen&state=enrolled", add)
 
 

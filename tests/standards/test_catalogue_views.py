@@ -95,9 +95,9 @@ def test_list_query_count_does_not_grow_with_rows(officer):
             StandardFactory(code=f"TCVN {start + i}:2020", superseded_by=successor)
 
     count = assert_queries_constant(client_for(officer), STANDARD_LIST, add)
-    # session, user, user's groups (role), the bounded count, the page of rows with their
+    # session, user with its groups (roles), the bounded count, the page of rows with their
     # successor joined, the bell's unread count.
-    assert count == 6
+    assert count == 5
 
 
 def test_list_search_ignores_case_and_diacritics(officer):
@@ -210,9 +210,9 @@ def test_detail_query_count_does_not_grow_with_certificates(officer, today):
             CertificateFactory(standard=standard, issued_on=datetime.date(2025, 1, 10))
 
     count = assert_queries_constant(client_for(officer), url, add, n=3)
-    # session, user, groups, the standard with its successor, its predecessors, four counts,
-    # the history records, the bell's unread count.
-    assert count == 11
+    # session, user with its groups, the standard with its successor, its predecessors, four
+    # counts, the history records, the bell's unread count.
+    assert count == 10
 
 
 def test_enterprise_users_do_not_see_the_history(personas):
@@ -494,8 +494,8 @@ def test_body_list_search_ignores_diacritics_and_query_count_is_flat(officer):
     count = assert_queries_constant(
         client, BODY_LIST, lambda n: CertificationBodyFactory.create_batch(n)
     )
-    # session, user, groups, the bounded count, the page of rows, the bell's unread count.
-    assert count == 6
+    # session, user with its groups, the bounded count, the page of rows, the bell's count.
+    assert count == 5
 
 
 def test_body_detail_counts_certificates_valid_today(personas, enterprise_a, today):
@@ -509,8 +509,8 @@ def test_body_detail_counts_certificates_valid_today(personas, enterprise_a, tod
     assert ">2</dd>" in card  # recorded
     assert ">1</dd>" in card  # valid today
     status, queries, _sql = count_queries(personas["officer"].client, body.get_absolute_url())
-    # session, user, groups, the body, two counts, the history records, the bell's count.
-    assert (status, queries) == (200, 8)
+    # session, user with its groups, the body, two counts, the history records, the bell.
+    assert (status, queries) == (200, 7)
 
 
 def test_stale_body_edit_is_refused(officer):
