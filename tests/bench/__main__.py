@@ -28,6 +28,7 @@ RESULTS = ROOT / "bench-results"
 GROUPS = (
     "enterprises",
     "certificates",
+    "expiring",
     "products",
     "declarations",
     "indicators",
@@ -221,7 +222,7 @@ def main() -> int:
                     "API list against bare",
                     lambda: api.api_list_against_bare(config, samples, user),
                 )
-            if "certificates" in args.only:
+            if args.only & {"certificates", "expiring"}:
                 path = args.expiring_path or certificates.default_expiring_path()
                 measure(
                     "expiring list against bare",
