@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
 
 from .forms import NormalizingFormMixin
 from .widgets import FastSelect
@@ -22,6 +23,27 @@ class ActiveFilter:
     value: str
     #: The query string of the same list without this condition (and back on page 1).
     remove_query: str
+
+
+class SharedChoices(BaseChoiceIterator):
+    """Choices that do not change once made (a catalogue's units or sectors), shared by every
+    form made from them instead of copied: Django deep-copies a form's fields, choices and all,
+    for each form, which cost a list of a few hundred units more than its whole query."""
+
+    def __init__(self, choices) -> None:
+        self._choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self._choices)
+
+    def __len__(self) -> int:
+        return len(self._choices)
+
+    def __copy__(self) -> "SharedChoices":
+        return self
+
+    def __deepcopy__(self, memo) -> "SharedChoices":
+        return self
 
 
 class PortalFilterSet(django_filters.FilterSet):
