@@ -81,3 +81,25 @@ def test_the_enterprise_list_builds_no_model_instances(api_clients, api_records,
     assert response.status_code == 200
     assert len(response.json()["results"]) == 2
     assert built == []
+
+
+def test_a_method_field_reads_its_own_requests_context(officer, settings):
+    """Plans of plain fields serve every request; a method field's stays with its serializer,
+    so an answer never carries another request's host."""
+    from django.test import RequestFactory
+
+    from laichau_nsc.api.jobs import ListExportJobSerializer
+    from laichau_nsc.models import JobState, ListExportJob
+
+    job = ListExportJob.objects.create(user=officer, list_key="products", format="csv")
+    ListExportJob.objects.filter(pk=job.pk).update(state=JobState.DONE)
+    job.refresh_from_db()
+    job.file.name = "exports/x.csv"
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    urls = []
+    for host in ("a.example", "b.example"):
+        request = Request(RequestFactory().get("/", HTTP_HOST=host))
+        request.user = officer
+        urls.append(ListExportJobSerializer(job, context={"request": request}).data["download_url"])
+    assert "a.example" in urls[0], urls
+    assert "b.example" in urls[1], urls
