@@ -213,6 +213,7 @@ class SectorCatalogue:
         self.targets: dict[int, list[int]] = defaultdict(list)
         for source, target in crosswalk:
             self.targets[source].append(target)
+        self._choices: dict[str, Choices] = {}
 
     def get(self, sector_id: int | None) -> SectorEntry | None:
         return self.sectors.get(sector_id) if sector_id is not None else None
@@ -243,7 +244,15 @@ class SectorCatalogue:
         return groups
 
     def choices(self) -> Choices:
-        """The filter's choices, one group per version: sections and their divisions."""
+        """The filter's choices, one group per version: sections and their divisions.
+        Memoised per language, as the units' are (a few hundred labels a request otherwise)."""
+        language = get_language()
+        choices = self._choices.get(language)
+        if choices is None:
+            choices = self._choices[language] = self._build_choices()
+        return choices
+
+    def _build_choices(self) -> Choices:
         labels = dict(ClassificationVersion.choices)
         groups: Choices = []
         for version in self.versions():

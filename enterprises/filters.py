@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from laichau_nsc.filters import PortalFilterSet
+from laichau_nsc.filters import PortalFilterSet, SharedChoices
 
 from . import catalogues
 from .choices import EnterpriseStatus, LegalForm, MembershipState, SizeClass
@@ -65,10 +65,10 @@ class EnterpriseFilterSet(PortalFilterSet):
             data = data.copy()
             del data["archived"]  # a hand-made "?archived=" means the default, not an error
         super().__init__(data, *args, **kwargs)
-        self.filters["admin_unit"].extra["choices"] = catalogues.units().choices(
-            timezone.localdate()
+        self.filters["admin_unit"].extra["choices"] = SharedChoices(
+            catalogues.units().choices(timezone.localdate())
         )
-        self.filters["sector"].extra["choices"] = catalogues.sectors().choices()
+        self.filters["sector"].extra["choices"] = SharedChoices(catalogues.sectors().choices())
 
     def options_key(self, name: str) -> Hashable | None:
         # The catalogues are rebuilt (new objects) whenever units or sectors change.

@@ -516,11 +516,7 @@ class Enterprise(NormalizedTextMixin, models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        # Also here, not only in clean(): records saved without validation stay comparable.
-        self.tax_code = normalize_tax_code(self.tax_code)
-        self.search_text = self.build_search_text(
-            self.name, self.short_name, self.tax_code, self.representative, self.address
-        )
+        self.prepare_for_save()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -542,6 +538,14 @@ class Enterprise(NormalizedTextMixin, models.Model):
             )
         if self.founded_on and self.founded_on > timezone.localdate():
             raise ValidationError({"founded_on": _("Ngày thành lập không thể ở tương lai.")})
+
+    def prepare_for_save(self) -> None:
+        """What every write sets (``save()``, and bulk inserts, which do not call it)."""
+        # Also here, not only in clean(): records saved without validation stay comparable.
+        self.tax_code = normalize_tax_code(self.tax_code)
+        self.search_text = self.build_search_text(
+            self.name, self.short_name, self.tax_code, self.representative, self.address
+        )
 
     @staticmethod
     def build_search_text(*parts: str) -> str:

@@ -19,8 +19,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from laichau_nsc.text import fold, normalize_code, normalize_text
 
@@ -58,6 +58,9 @@ class Column:
     help: Any = ""
     example: str = ""
     choices: Sequence[tuple[str, Any]] = field(default_factory=tuple)
+    _choice_keys: dict[str, dict[str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def title(self) -> str:
         return f"{self.header} (*)" if self.required else str(self.header)
@@ -176,14 +179,27 @@ def _bool(column: Column, value: Any) -> bool:
 
 
 def _choice(column: Column, value: Any) -> str:
-    key = fold(str(value))
-    for stored, label in column.choices:
-        if key in (fold(stored), fold(str(label))):
-            return stored
+    stored = _choice_keys(column).get(fold(str(value)))
+    if stored is not None:
+        return stored
     raise CellError(
         _("“%(value)s” không có trong danh sách: %(choices)s.")
         % {"value": value, "choices": "; ".join(str(label) for _v, label in column.choices)}
     )
+
+
+def _choice_keys(column: Column) -> dict[str, str]:
+    """Folded value and label of each choice → the stored value, made once per column and
+    language (folding every label again for every row cost more than the rest of the row)."""
+    language = get_language()
+    keys = column._choice_keys.get(language)
+    if keys is None:
+        keys = {}
+        for stored, label in reversed(column.choices):  # the first choice wins, as before
+            keys[fold(str(label))] = stored
+            keys[fold(stored)] = stored
+        column._choice_keys[language] = keys
+    return keys
 
 
 PARSERS: dict[Kind, Callable[[Column, Any], Any]] = {

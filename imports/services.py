@@ -12,9 +12,10 @@
   "unchanged".)
 - ``import_confirm`` queues the commit of a checked preview (once: a second click finds it).
 
-Memory is bounded: rows are streamed, at most ``IMPORT_MAX_ROWS`` are read, and only a 12-byte
-digest of each row's key (for duplicates within the file: about 15 MB at the cap), the first
-``IMPORT_MAX_MESSAGES`` messages and the first ``IMPORT_SAMPLE_ROWS`` rows are kept.
+Memory is bounded: rows are streamed and written ``IMPORT_BATCH_ROWS`` at a time when the kind
+can (``apply_batch``), at most ``IMPORT_MAX_ROWS`` are read, and only a 64-bit digest of each row's
+key with its row number (for duplicates within the file: 12 bytes a row, ``imports.keys``), the
+first ``IMPORT_MAX_MESSAGES`` messages and the first ``IMPORT_SAMPLE_ROWS`` rows are kept.
 """
 
 import hashlib
@@ -37,14 +38,21 @@ from laichau_nsc import jobs
 from laichau_nsc.models import JobError, JobState, LeaseLost
 from laichau_nsc.roles import is_officer
 
-from . import reading
+from . import keys, reading
 from .choices import ImportKind, ImportMode
 from .columns import CellError, Column, header_key, parse
 from .history import import_reason
-from .kinds import CREATED, SPECS, RowContext, RowError, kinds_for
+from .kinds import CREATED, SPECS, BatchRow, RowContext, RowError, kinds_for
 from .models import ImportJob
 
 logger = logging.getLogger(__name__)
+
+
+#: Rows a kind with ``apply_batch`` writes at once (``IMPORT_BATCH_ROWS``, 500): big enough
+#: that a batch's few queries cost little per row, small enough that its records stay a small,
+#: fixed part of the memory.
+def _batch_size() -> int:
+    return max(1, settings.IMPORT_BATCH_ROWS)
 
 
 # --- Upload and confirm ----------------------------------------------------------------------
@@ -276,9 +284,10 @@ def _run_rows(job: ImportJob, ctx: jobs.RunContext, fileobj, fmt: str, *, keep: 
     except ValidationError as error:
         raise JobError(" ".join(error.messages)) from None
     row_ctx = RowContext(user=job.user, params=job.params, officer=is_officer(job.user))
-    seen: dict[bytes, int] = {}
+    seen = keys.KeyIndex()
     total = _row_estimate(job)
     prefix = _("Nhập dữ liệu “%(name)s”") % {"name": job.original_name[:40]}
+    batch: list[BatchRow] = []
     try:
         with transaction.atomic(), _progress(job, ctx) as writer:
             for number, cells in table.rows:
@@ -290,12 +299,24 @@ def _run_rows(job: ImportJob, ctx: jobs.RunContext, fileobj, fmt: str, *, keep: 
                         _("Tệp có hơn %(n)s dòng dữ liệu; hãy chia thành nhiều tệp.")
                         % {"n": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")}
                     )
-                with import_reason(f"{prefix}, dòng {number}"):
-                    _one_row(spec, row_ctx, number, cells, positions, seen, outcome)
+                reason = f"{prefix}, dòng {number}"[:100]
+                values = _parsed_row(spec, number, cells, positions, seen, outcome)
+                if values is None:
+                    pass
+                elif spec.apply_batch is not None:
+                    batch.append(BatchRow(number, values, reason))
+                    if len(batch) >= _batch_size():
+                        _write_batch(spec, row_ctx, batch, outcome)
+                        batch = []
+                else:
+                    with import_reason(reason):
+                        _write_row(spec, row_ctx, number, values, outcome)
                 if outcome.rows % 50 == 0:
                     ctx.check()
                     if writer is not None:
                         writer.percent = min(99, outcome.rows * 100 // max(total, 1))
+            if batch:
+                _write_batch(spec, row_ctx, batch, outcome)
             if not keep:
                 raise _Rollback
     except _Rollback:
@@ -338,8 +359,11 @@ def _map_headers(columns: list[Column], headers: list[str]) -> dict[str, int]:
     return positions
 
 
-def _one_row(spec, row_ctx, number, cells, positions, seen: dict, outcome: Outcome) -> None:
-    headers = spec.headers()
+def _parsed_row(
+    spec, number, cells, positions, seen: keys.KeyIndex, outcome: Outcome
+) -> dict[str, Any] | None:
+    """The row's values, or None when a cell cannot be read or its key came earlier in the
+    file (the messages say so)."""
     values: dict[str, Any] = {}
     failed = False
     for column in spec.columns:
@@ -351,27 +375,44 @@ def _one_row(spec, row_ctx, number, cells, positions, seen: dict, outcome: Outco
             outcome.message(number, str(column.header), str(error))
             failed = True
     if failed:
-        return
-    # A short digest of the key: the one thing kept per row (about 150 bytes; 15 MB at the
-    # 100,000-row cap), to find a key repeated within the file.
-    key = hashlib.blake2b(repr(spec.key(values)).encode(), digest_size=12).digest()
-    if key in seen:
+        return None
+    # A 64-bit digest of the key: the one thing kept per row (12 bytes with its row number,
+    # ``imports.keys``), to find a key repeated within the file.
+    key = keys.digest(repr(spec.key(values)))
+    earlier = seen.get(key)
+    if earlier is not None:
         outcome.message(
             number,
             "",
             _("Trùng với dòng %(row)s của tệp (%(what)s).")
-            % {"row": seen[key], "what": spec.describe(values)},
+            % {"row": earlier, "what": spec.describe(values)},
         )
-        return
-    seen[key] = number
+        return None
+    seen.add(key, number)
+    return values
+
+
+def _write_row(spec, row_ctx, number, values, outcome: Outcome) -> None:
     row_ctx.notes = []
     try:
         result = spec.apply(values, row_ctx)
     except RowError as error:
-        for name, message in error.errors:
+        result = error
+    _record(spec, spec.headers(), number, values, result, row_ctx.notes, outcome)
+
+
+def _write_batch(spec, row_ctx, batch: list[BatchRow], outcome: Outcome) -> None:
+    headers = spec.headers()  # once a batch: translating every header cost a row's parsing
+    for row, written in zip(batch, spec.apply_batch(batch, row_ctx), strict=True):
+        _record(spec, headers, row.number, row.values, written.result, written.notes, outcome)
+
+
+def _record(spec, headers, number, values, result, notes, outcome: Outcome) -> None:
+    if isinstance(result, RowError):
+        for name, message in result.errors:
             outcome.message(number, headers.get(name, ""), message)
         return
-    for name, message in row_ctx.notes:
+    for name, message in notes:
         outcome.message(number, headers.get(name, ""), message, level="note")
     if result == CREATED:
         outcome.created += 1

@@ -28,19 +28,18 @@ class ActiveFilter:
 
 
 class SharedChoices(BaseChoiceIterator):
-    """Choices built once and shared by every form that shows them (a cached catalogue's):
-    never copied. Django deep-copies a choice field's choices for each form, twice per list
-    request (the filter, then the form's field): for a few hundred units that is a few
-    milliseconds spent copying lists nobody changes."""
+    """Choices that do not change once made (a catalogue's units or sectors), shared by every
+    form made from them instead of copied: Django deep-copies a form's fields, choices and all,
+    for each form, which cost a list of a few hundred units more than its whole query."""
 
-    def __init__(self, choices: list) -> None:
-        self.choices = choices
+    def __init__(self, choices) -> None:
+        self._choices = tuple(choices)
 
     def __iter__(self):
-        return iter(self.choices)
+        return iter(self._choices)
 
     def __len__(self) -> int:
-        return len(self.choices)
+        return len(self._choices)
 
     def __copy__(self) -> "SharedChoices":
         return self

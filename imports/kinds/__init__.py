@@ -35,7 +35,7 @@ one reading is valid, and the row notes it; otherwise it is refused asking for a
 from laichau_nsc.roles import is_officer
 
 from .adoptions import AdoptionImport
-from .base import CREATED, UNCHANGED, ImportSpec, RowContext, RowError
+from .base import CREATED, UNCHANGED, BatchResult, BatchRow, ImportSpec, RowContext, RowError
 from .declarations import DeclarationImport, declaration_record
 from .enterprises import EnterpriseImport
 from .participants import ParticipantImport
@@ -45,6 +45,8 @@ __all__ = [
     "CREATED",
     "SPECS",
     "UNCHANGED",
+    "BatchResult",
+    "BatchRow",
     "ImportSpec",
     "RowContext",
     "RowError",

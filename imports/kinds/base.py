@@ -184,7 +184,7 @@ def find_body(ctx: RowContext, value: str, column: str = "body") -> Certificatio
     return body
 
 
-def _errors_from(error: ValidationError, fields: dict[str, str]) -> RowError:
+def errors_from(error: ValidationError, fields: dict[str, str]) -> RowError:
     """A service's ValidationError as row errors, each under the column of its field."""
     if hasattr(error, "error_dict"):
         found = []
@@ -199,7 +199,7 @@ def call_service(function: Callable, fields: dict[str, str], **kwargs) -> Any:
     try:
         return function(**kwargs)
     except ValidationError as error:
-        raise _errors_from(error, fields) from None
+        raise errors_from(error, fields) from None
     except PermissionDenied:
         raise fail("", _("Tài khoản của bạn không được ghi bản ghi này.")) from None
 
@@ -252,8 +252,33 @@ def _shown(value: Any) -> str:
 # --- The kinds -----------------------------------------------------------------------------------
 
 
+@dataclass
+class BatchRow:
+    """A parsed row handed to ``ImportSpec.apply_batch``: its number in the file, its values
+    and the history reason naming the import and the row."""
+
+    number: int
+    values: dict[str, Any]
+    reason: str
+
+
+@dataclass
+class BatchResult:
+    """What ``apply_batch`` made of a row: ``CREATED``, ``UNCHANGED`` or a ``RowError``, and
+    the notes (restored codes) of that row."""
+
+    result: Any
+    notes: list[tuple[str, str]]
+
+
 class ImportSpec:
-    """One kind of import: its columns, who may use it, its key and how a row is written."""
+    """One kind of import: its columns, who may use it, its key and how a row is written.
+
+    A kind may also write a batch of rows at once (``apply_batch``), with the same rules and
+    results as ``apply`` row by row; the import then hands it ``BATCH_SIZE`` rows at a time.
+    """
+
+    apply_batch: Callable[[list[BatchRow], RowContext], list[BatchResult]] | None = None
 
     kind: str
     file_stem: str

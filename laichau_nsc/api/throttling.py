@@ -1,5 +1,11 @@
 """Throttling per API token, else per signed-in user, else per client address (read in one
-place, ``laichau_nsc.client``); counters live in the cache shared by every process."""
+place, ``laichau_nsc.client``); counters live in the cache shared by every process.
+
+A counter per fixed window (``API_THROTTLE_RATE`` = 600/min: at most 600 calls in each clock
+minute), not DRF's list of every call's time: that list (up to 600 timestamps) was read,
+rewritten and sent back to the cache on every call, and two processes could each read it
+before the other wrote, losing calls. ``cache.incr`` is one atomic step on Redis.
+"""
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -23,7 +29,23 @@ class PortalApiThrottle(SimpleRateThrottle):
         self.scope = "api" if request.user and request.user.is_authenticated else "api_anon"
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        if self.rate is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_end = (window + 1) * self.duration
+        key = f"{self.get_cache_key(request, view)}:{window}"
+        # The key outlives its window by a little, so a late increment still finds it.
+        self.cache.add(key, 0, self.duration + 5)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # evicted between the two calls
+            self.cache.set(key, 1, self.duration + 5)
+            count = 1
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        return max(self.window_end - self.now, 0.0)
 
     def get_cache_key(self, request, view) -> str:
         if isinstance(request.auth, ApiToken):

@@ -89,9 +89,19 @@ class ScopedViewSet(viewsets.GenericViewSet):
                 status=status.HTTP_202_ACCEPTED,
                 headers={"Location": url},
             )
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(self.value_rows(queryset))
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
+
+    def value_rows(self, queryset):
+        """The list's rows as ``values()`` when the serializer can draw every field from them
+        (``FastRepresentationMixin.value_plan``): no model instances are built for a page."""
+        serializer_class = self.get_serializer_class()
+        plan = getattr(serializer_class, "value_plan", None)
+        if self.prefetch or plan is None or plan() is None:
+            return queryset
+        paths = serializer_class.value_paths()
+        return queryset.values(*paths, *(["id"] if "id" not in paths else []))
 
 
 class ReadOnlyScopedViewSet(mixins.RetrieveModelMixin, ScopedViewSet):

@@ -221,3 +221,54 @@ def test_api_token_command_prints_a_working_key(ent_a, api_records):
     prefix = key.split("_")[1]
     call_command("api_token", ent_a.username, "--revoke", prefix, stdout=io.StringIO())
     assert client.get(reverse("api:product-list")).status_code == 401
+
+
+def test_a_token_call_reads_token_user_and_roles_in_one_query(ent_a, api_records):
+    """Token, user and the user's roles come from one query, then the list's own."""
+    from django.test import Client
+
+    _token, key = token_create(user=ent_a, name="A")
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    url = reverse("api:standard-list")
+    client.get(url)  # last_used_at is written on the first call only
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    reads = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("SELECT")]
+    # 1. the token with its user and roles, 2. the page of standards, 3. its count
+    assert len(reads) == 3, reads
+
+
+def test_a_token_loses_a_removed_role_at_once(officer, api_records):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    _token, key = token_create(user=officer, name="ETL")
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    url = reverse("api:enterprise-list")
+    assert client.get(url).status_code == 200
+    officer.groups.remove(Group.objects.get(name="officer"))
+    assert client.get(url).status_code == 403
+    officer.is_active = False
+    officer.save()
+    assert client.get(url).status_code == 401
+
+
+def test_the_throttle_keeps_one_counter_per_window(settings, ent_a, api_records):
+    """A counter (one integer), not DRF's list of every call's time."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "100/min", "api_anon": "2/min"},
+    }
+    token, key = token_create(user=ent_a, name="A")
+    cache.clear()
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    for _ in range(3):
+        assert client.get(reverse("api:standard-list")).status_code == 200
+    import pickle
+
+    stored = cache._cache
+    values = [pickle.loads(v) for k, v in stored.items() if f"token:{token.pk}:" in k]  # noqa: S301
+    assert values == [3]

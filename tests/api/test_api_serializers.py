@@ -33,3 +33,73 @@ def test_fast_representation_equals_drfs(api_records, officer, ent_a, persona):
             assert serializer.data == _drf_representation(serializer, instance), viewset
             compared += 1
     assert compared > 10
+
+
+@pytest.mark.parametrize("persona", ["officer", "ent_a"])
+def test_value_rows_equal_drfs(api_records, officer, ent_a, persona):
+    """Lists drawn from ``values()`` rows answer exactly what DRF draws from the records."""
+    user = {"officer": officer, "ent_a": ent_a}[persona]
+    request = Request(RequestFactory().get("/"))
+    request.user = user
+    compared = set()
+    for _prefix, viewset, _basename in router.registry:
+        model = getattr(viewset, "model", None)
+        serializer_class = getattr(viewset, "serializer_class", None)
+        if serializer_class is None or not hasattr(model.objects, "for_user"):
+            continue
+        view = viewset(request=request, format_kwarg=None, action="list")
+        view.args, view.kwargs = (), {}
+        queryset = view.get_queryset()
+        rows = view.value_rows(queryset)
+        if rows is queryset:
+            continue  # a field that is not a column: drawn from the records
+        by_id = {row["id"]: row for row in rows[:5]}
+        for instance in queryset.filter(pk__in=by_id):
+            serializer = serializer_class(instance, context={"request": request})
+            expected = _drf_representation(serializer, instance)
+            assert serializer.to_representation(by_id[instance.pk]) == expected, viewset
+            compared.add(viewset.__name__)
+    assert "EnterpriseViewSet" in compared or persona != "officer"
+    assert len(compared) >= 3, compared
+
+
+def test_the_enterprise_list_builds_no_model_instances(api_clients, api_records, monkeypatch):
+    """The officer's enterprise list reads rows, not records (no Enterprise is built)."""
+    from django.urls import reverse
+
+    from enterprises.models import Enterprise
+
+    built = []
+    original = Enterprise.from_db.__func__
+
+    def counting(cls, *args, **kwargs):
+        built.append(cls)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Enterprise, "from_db", classmethod(counting))
+    response = api_clients["officer"].get(reverse("api:enterprise-list"))
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 2
+    assert built == []
+
+
+def test_a_method_field_reads_its_own_requests_context(officer, settings):
+    """Plans of plain fields serve every request; a method field's stays with its serializer,
+    so an answer never carries another request's host."""
+    from django.test import RequestFactory
+
+    from laichau_nsc.api.jobs import ListExportJobSerializer
+    from laichau_nsc.models import JobState, ListExportJob
+
+    job = ListExportJob.objects.create(user=officer, list_key="products", format="csv")
+    ListExportJob.objects.filter(pk=job.pk).update(state=JobState.DONE)
+    job.refresh_from_db()
+    job.file.name = "exports/x.csv"
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    urls = []
+    for host in ("a.example", "b.example"):
+        request = Request(RequestFactory().get("/", HTTP_HOST=host))
+        request.user = officer
+        urls.append(ListExportJobSerializer(job, context={"request": request}).data["download_url"])
+    assert "a.example" in urls[0], urls
+    assert "b.example" in urls[1], urls

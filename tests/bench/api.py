@@ -1,9 +1,11 @@
 """The REST API's list (issue 11) against the bare view, timed alternately.
 
-The API side is the officer's enterprise list through DRF (session authentication, role check,
-``for_user``, the page's FilterSet, cursor paging, 50 rows of JSON); the bare side is the same
-anonymous one-query view the list page is measured against. Every API answer must hold the
-first row the database gives for its filters (newest first, as the cursor orders).
+The API side is the officer's enterprise list through DRF as another system calls it: an API
+key (``Authorization: Token nsc_…``), role check, throttling, ``for_user``, the page's
+FilterSet, cursor paging, 50 rows of JSON. The bare side is the same anonymous one-query view
+the list page is measured against. The same list with the officer's session cookie is timed in
+the same run, for information. Every API answer must hold the first row the database gives for
+its filters (newest first, as the cursor orders).
 """
 
 from enterprises.models import Enterprise
@@ -49,17 +51,26 @@ def api_list_against_bare(config: LoadConfig, samples: Samples, user) -> Measure
     )
     bare_paths = [f"/bench/bare/?tax_code={code}" for code in samples.tax_codes]
     bare_expect = {f"/bench/bare/?tax_code={c}": (names[c].encode(),) for c in samples.tax_codes}
-    results = alternate(
-        config,
-        {
-            "bare": Target(bare_paths, signed_in=False, expect=bare_expect),
-            "api": Target(paths, expect=expect),
-        },
-    )
+    from laichau_nsc.api.authentication import token_create, token_revoke
+
+    token, key = token_create(user=user, name="bench")
+    try:
+        results = alternate(
+            config,
+            {
+                "bare": Target(bare_paths, signed_in=False, expect=bare_expect),
+                "api": Target(
+                    paths, signed_in=False, headers={"Authorization": f"Token {key}"}, expect=expect
+                ),
+                "api_session": Target(paths, expect=expect),
+            },
+        )
+    finally:
+        token_revoke(token=token)
     api, bare = results["api"], results["bare"]
     ratio = api["rps"] / bare["rps"] if bare["rps"] else 0.0
     return Measure(
-        name="API enterprise list (JSON, cursor paging), timed alternately with the bare view",
+        name="API enterprise list (token, JSON, cursor paging) alternating with the bare view",
         value=api["rps"],
         baseline=bare["rps"],
         unit="req/s",

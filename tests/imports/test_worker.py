@@ -59,7 +59,10 @@ def test_worker_killed_mid_write_leaves_nothing_and_the_rerun_writes_each_row_on
 ):
     # Enough rows that the write runs for some seconds on a busy machine.
     count = 600
-    worker = celery_worker_factory(pool="prefork", concurrency=1, env=FAST_LEASE)
+    # One row a batch: the write is slow enough to be caught half-way.
+    worker = celery_worker_factory(
+        pool="prefork", concurrency=1, env={**FAST_LEASE, "IMPORT_BATCH_ROWS": "1"}
+    )
     officer = UserFactory(username="canbo-import-kill", roles=["officer"])
     upload = SimpleUploadedFile("dn.csv", csv_bytes("enterprises", rows(count)))
     queued = services.import_upload(user=officer, kind="enterprises", upload=upload)
