@@ -21,6 +21,8 @@ from django.utils.functional import cached_property
 from django_tables2.data import TableData
 from django_tables2.rows import BoundRows
 
+from . import lookups  # noqa: F401  (registers pk__among)
+
 
 def _queryset_of(object_list):
     """The QuerySet under a django-tables2 ``BoundRows`` (or the object itself)."""
@@ -58,7 +60,7 @@ class BoundedPaginator(Paginator):
         # a primary-key lookup that PostgreSQL cannot mistake for another search.
         model = queryset.model
         shown = (
-            model._default_manager.filter(pk__in=newest[: self.max_rows])
+            model._default_manager.filter(pk__among=newest[: self.max_rows])
             .order_by(*(queryset.query.order_by or model._meta.ordering))
             .values_list("pk", flat=True)
         )
