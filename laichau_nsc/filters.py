@@ -33,13 +33,13 @@ class SharedChoices(BaseChoiceIterator):
     for each form, which cost a list of a few hundred units more than its whole query."""
 
     def __init__(self, choices) -> None:
-        self._choices = tuple(choices)
+        self.choices = tuple(choices)
 
     def __iter__(self):
-        return iter(self._choices)
+        return iter(self.choices)
 
     def __len__(self) -> int:
-        return len(self._choices)
+        return len(self.choices)
 
     def __copy__(self) -> "SharedChoices":
         return self

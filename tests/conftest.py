@@ -83,6 +83,16 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _word_index_statistics_read(monkeypatch):
+    """A web process reads the word index's statistics once and keeps them ten minutes
+    (``enterprises.search``): a test's query count must not depend on whether an earlier test in
+    the same process read them. Each test starts with them read (and empty)."""
+    from enterprises import search
+
+    monkeypatch.setattr(search, "_statistics", search._Statistics({}, 0.0))
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request in English must not leave English active for the next test."""
     yield

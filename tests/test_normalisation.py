@@ -143,6 +143,8 @@ def test_every_model_with_text_fields_normalises_them():
         if any(isinstance(f, models.CharField | models.TextField) for f in model._meta.fields)
         and not issubclass(model, NormalizedTextMixin)
         and not model.__name__.startswith("Historical")  # simple-history's copies
+        # Written only by a database trigger from search text that is normalised already.
+        and model.__name__ != "SearchWord"
     ]
     assert missing == []
 

@@ -191,3 +191,17 @@ def test_a_two_word_search_is_served_by_the_word_index(corpus):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "enterprise_search_tokens" in plan, plan
     assert "enterprise_search_trgm" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_statistics_rank_a_common_pair_after_a_rare_one(corpus):
+    require_postgresql()
+    from enterprises.search import _Statistics
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE enterprises_enterprise")
+    statistics = _Statistics.load()
+    # Every address ends "tinh lai chau"; "zzz qqq" is in no text.
+    assert statistics.share("lai chau", prefix=False) > 0.5
+    assert statistics.share("lai", prefix=True) >= statistics.share("lai chau", prefix=False)
+    assert statistics.share("zzz qqq", prefix=False) < 0.5

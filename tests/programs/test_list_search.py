@@ -21,7 +21,12 @@ def _search(filterset_class, model, query: str) -> tuple[list, list[str]]:
     assert filterset.is_valid(), filterset.errors
     with CaptureQueriesContext(connection) as captured:
         rows = list(filterset.qs)
-    return rows, [q["sql"] for q in captured.captured_queries]
+    sql = [q["sql"] for q in captured.captured_queries]
+    # A search that also looks in the enterprises' names asks, on PostgreSQL, the word index's
+    # vocabulary which words the phrase's first word may end: at most one small look-up.
+    looked_up = [q for q in sql if '"enterprises_searchword"' in q]
+    assert len(looked_up) <= (1 if connection.vendor == "postgresql" else 0), looked_up
+    return rows, [q for q in sql if q not in looked_up]
 
 
 CASES = [

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -12,6 +13,12 @@ from tests.conftest import client_for
 from tests.enterprises.factories import EnterpriseFactory
 from tests.helpers import count_queries
 from tests.standards.factories import CertificateFactory, CertificationBodyFactory, StandardFactory
+
+
+def _words_lookup() -> int:
+    """The vocabulary look-up of the enterprise search's word index: PostgreSQL only."""
+    return 1 if connection.vendor == "postgresql" else 0
+
 
 pytestmark = pytest.mark.django_db
 
@@ -286,8 +293,9 @@ def test_query_count_does_not_grow_with_results(today):
         assert status == 200
         counts.append(queries)
     # the matching enterprises that hold a public certificate, their certificates (or those
-    # with the number) with enterprise, standard and body joined, the periods, the suspensions.
-    assert counts == [4, 4]
+    # with the number) with enterprise, standard and body joined, the periods, the suspensions;
+    # on PostgreSQL also the words the phrase's first word may end (the word index).
+    assert counts == [_words_lookup() + 4] * 2
 
 
 # --- Rate limit and cache ----------------------------------------------------------------------
@@ -321,7 +329,7 @@ def test_the_limit_reads_the_client_address_behind_the_proxy(tea, settings):
 def test_a_repeated_query_is_answered_from_the_cache(tea):
     first = count_queries(Client(), f"{URL}?q=che+tam+duong")
     second = count_queries(Client(), f"{URL}?q=che+tam+duong")
-    assert (first[:2], second[:2]) == ((200, 4), (200, 0))
+    assert (first[:2], second[:2]) == ((200, _words_lookup() + 4), (200, 0))
 
 
 def test_the_cache_never_serves_yesterdays_status(tea, today):
