@@ -8,6 +8,8 @@ it or answers a supplement request; only an officer requests a supplement, accep
 (``services_declarations``, which sets the state, deadlines and receipt notice).
 """
 
+from collections.abc import Callable
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
@@ -588,6 +590,49 @@ class ReviewedViewSet(
     write_roles = WRITERS
     action_roles = {"list": STAFF, "verify": OFFICER, "return_": OFFICER}
     http_method_names = ("get", "post", "patch", "head", "options")
+    #: The services that verify and return a record of ``model``, and their record argument.
+    verify_service: Callable
+    return_service: Callable
+    record_argument: str
+
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        step = _parse(VersionSerializer, request)
+        record = type(self).verify_service(
+            **{self.record_argument: self.get_object().pk},
+            version=step["version"],
+            user=request.user,
+        )
+        return self._output(record)
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        step = _parse(ReasonVersionSerializer, request)
+        record = type(self).return_service(
+            **{self.record_argument: self.get_object().pk},
+            version=step["version"],
+            reason=step["reason"],
+            user=request.user,
+        )
+        return self._output(record)
+
+
+def _review_schema(serializer, example: OpenApiExample):
+    """The OpenAPI description of a ``ReviewedViewSet``'s verify and return actions."""
+    return extend_schema_view(
+        verify=extend_schema(
+            summary=_("Xác minh (cán bộ)"),
+            request=VersionSerializer,
+            responses={200: serializer},
+            examples=[VERSION_EXAMPLE, example],
+        ),
+        return_=extend_schema(
+            summary=_("Trả lại để bổ sung (cán bộ)"),
+            request=ReasonVersionSerializer,
+            responses={200: serializer},
+            examples=[RETURN_EXAMPLE, example],
+        ),
+    )
 
 
 ADOPTION_EXAMPLE = OpenApiExample(
@@ -622,22 +667,12 @@ ADOPTION_EXAMPLE = OpenApiExample(
     AdoptionWriteSerializer,
     [ADOPTION_EXAMPLE],
 )
-@extend_schema_view(
-    verify=extend_schema(
-        summary=_("Xác minh (cán bộ)"),
-        request=VersionSerializer,
-        responses={200: AdoptionSerializer},
-        examples=[VERSION_EXAMPLE, ADOPTION_EXAMPLE],
-    ),
-    return_=extend_schema(
-        summary=_("Trả lại để bổ sung (cán bộ)"),
-        request=ReasonVersionSerializer,
-        responses={200: AdoptionSerializer},
-        examples=[RETURN_EXAMPLE, ADOPTION_EXAMPLE],
-    ),
-)
+@_review_schema(AdoptionSerializer, ADOPTION_EXAMPLE)
 class AdoptionViewSet(ReviewedViewSet):
     model = Adoption
+    verify_service = services.adoption_verify
+    return_service = services.adoption_return
+    record_argument = "adoption_id"
     serializer_class = AdoptionSerializer
     write_serializer_class = AdoptionWriteSerializer
     filterset_class = AdoptionFilterSet
@@ -653,25 +688,6 @@ class AdoptionViewSet(ReviewedViewSet):
         return services.adoption_update(
             adoption_id=instance.pk, data=data, version=version, user=self.request.user
         )
-
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        step = _parse(VersionSerializer, request)
-        adoption = services.adoption_verify(
-            adoption_id=self.get_object().pk, version=step["version"], user=request.user
-        )
-        return self._output(adoption)
-
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        step = _parse(ReasonVersionSerializer, request)
-        adoption = services.adoption_return(
-            adoption_id=self.get_object().pk,
-            version=step["version"],
-            reason=step["reason"],
-            user=request.user,
-        )
-        return self._output(adoption)
 
 
 def _parse(serializer_class, request) -> dict:
@@ -716,22 +732,12 @@ CERTIFICATE_EXAMPLE = OpenApiExample(
 @_crud_schema(
     _("Chứng chỉ"), CertificateSerializer, CertificateWriteSerializer, [CERTIFICATE_EXAMPLE]
 )
-@extend_schema_view(
-    verify=extend_schema(
-        summary=_("Xác minh (cán bộ)"),
-        request=VersionSerializer,
-        responses={200: CertificateSerializer},
-        examples=[VERSION_EXAMPLE, CERTIFICATE_EXAMPLE],
-    ),
-    return_=extend_schema(
-        summary=_("Trả lại để bổ sung (cán bộ)"),
-        request=ReasonVersionSerializer,
-        responses={200: CertificateSerializer},
-        examples=[RETURN_EXAMPLE, CERTIFICATE_EXAMPLE],
-    ),
-)
+@_review_schema(CertificateSerializer, CERTIFICATE_EXAMPLE)
 class CertificateViewSet(ReviewedViewSet):
     model = Certificate
+    verify_service = services.certificate_verify
+    return_service = services.certificate_return
+    record_argument = "certificate_id"
     serializer_class = CertificateSerializer
     write_serializer_class = CertificateWriteSerializer
     filterset_class = CertificateFilterSet
@@ -751,25 +757,6 @@ class CertificateViewSet(ReviewedViewSet):
         return services.certificate_update(
             certificate_id=instance.pk, data=data, version=version, user=self.request.user
         )
-
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        step = _parse(VersionSerializer, request)
-        certificate = services.certificate_verify(
-            certificate_id=self.get_object().pk, version=step["version"], user=request.user
-        )
-        return self._output(certificate)
-
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        step = _parse(ReasonVersionSerializer, request)
-        certificate = services.certificate_return(
-            certificate_id=self.get_object().pk,
-            version=step["version"],
-            reason=step["reason"],
-            user=request.user,
-        )
-        return self._output(certificate)
 
 
 PRODUCT_EXAMPLE = OpenApiExample(
