@@ -125,7 +125,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+
+def cache_backend(env: environ.Env) -> dict:
+    """``CACHE_URL``'s cache; Redis with one client per connection pool (laichau_nsc.cache)."""
+    backend = env.cache("CACHE_URL", default="locmemcache://")
+    if backend["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        backend["BACKEND"] = "laichau_nsc.cache.RedisCache"
+    return backend
+
+
+CACHES = {"default": cache_backend(env)}
 # Sessions are read on every signed-in request: from the cache when every web process shares it
 # (Redis), with the database behind it (a cache flush signs nobody out). A per-process cache
 # cannot hold them: a session ended (logout) in one process would live on in the others.
