@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
@@ -281,14 +282,42 @@ def _build_sectors() -> SectorCatalogue:
 # --- Memo and invalidation ----------------------------------------------------------------------
 
 _memo: dict[str, tuple[str, float, object]] = {}
+#: Every kind of catalogue with a token (``renew_on_change`` adds the other apps' kinds).
+_kinds: set[str] = {UNITS, SECTORS}
+#: The tokens read during the current request, per thread: a list page asks for three or four
+#: catalogues, and one cache round trip answers them all. Outside a request (a worker, a
+#: command) every call reads the cache, as a long-running process must.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.tokens = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.tokens = None
 
 
 def _token(kind: str) -> str:
+    tokens = getattr(_request, "tokens", None)
+    if tokens is not None and kind in tokens:
+        return tokens[kind]
     key = CACHE_KEY.format(kind)
-    token = cache.get(key)
+    if tokens is None:
+        token = cache.get(key)
+    else:
+        # The first catalogue a request uses reads every kind's token at once.
+        kinds = sorted(_kinds | {kind})
+        found = cache.get_many([CACHE_KEY.format(k) for k in kinds])
+        tokens.update(
+            {k: found[CACHE_KEY.format(k)] for k in kinds if CACHE_KEY.format(k) in found}
+        )
+        token = found.get(key)
     if token is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
         token = cache.get(key) or ""
+    if tokens is not None:
+        tokens[kind] = token
     return token
 
 
@@ -328,6 +357,7 @@ def version(kind: str) -> object:
 
 def renew_on_change(model: type, kind: str) -> None:
     """Saving or deleting a ``model`` row renews ``kind`` (for apps that build on this one)."""
+    _kinds.add(kind)
     receiver = _receiver(kind)
     post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"catalogue-{model}")
     post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"catalogue-{model}")
@@ -339,6 +369,9 @@ def invalidate(kind: str) -> None:
 
     def renew() -> None:
         _memo.pop(kind, None)
+        tokens = getattr(_request, "tokens", None)
+        if tokens is not None:
+            tokens.pop(kind, None)
         cache.set(CACHE_KEY.format(kind), uuid.uuid4().hex, timeout=None)
 
     renew()
@@ -347,6 +380,8 @@ def invalidate(kind: str) -> None:
 
 def connect_signals() -> None:
     """Any change to the rows a catalogue is built from renews it (admin, loaders, tests)."""
+    request_started.connect(_request_started, dispatch_uid="catalogue-tokens-start")
+    request_finished.connect(_request_finished, dispatch_uid="catalogue-tokens-end")
     for model, kind in (
         (AdministrativeUnit, UNITS),
         (UnitOrigin, UNITS),

@@ -186,3 +186,71 @@ def test_detail_shows_where_a_new_commune_came_from(officer, lai_chau, placed):
 
     assert "Phường Tân Phong" in html
     assert "(từ Thành phố Lai Châu, Huyện Tam Đường)" in html
+
+
+def _token_reads(monkeypatch) -> list[list[str]]:
+    """The catalogue-token keys of each cache read from now on."""
+    from django.core.cache import cache
+
+    reads: list[list[str]] = []
+    inside_get_many = []
+    get, get_many = cache.get, cache.get_many
+
+    def counted_get(key, *args, **kwargs):
+        # A backend's get_many may be a loop of gets: one read all the same.
+        if key.startswith("catalogue-version:") and not inside_get_many:
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def counted_get_many(keys, *args, **kwargs):
+        if any(k.startswith("catalogue-version:") for k in keys):
+            reads.append(list(keys))
+        inside_get_many.append(1)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    monkeypatch.setattr(cache, "get", counted_get)
+    monkeypatch.setattr(cache, "get_many", counted_get_many)
+    return reads
+
+
+def test_a_list_page_reads_the_catalogue_tokens_in_one_round_trip(officer, lai_chau, monkeypatch):
+    client = client_for(officer)
+    url = f"{LIST}?admin_unit={lai_chau['Huyện Tam Đường'].pk}"
+    client.get(url)  # builds the catalogues
+    reads = _token_reads(monkeypatch)
+
+    assert client.get(url).status_code == 200
+
+    # The unit and sector selects and the area filter all ask; one read answers them.
+    assert len(reads) == 1, reads
+    assert {"catalogue-version:units", "catalogue-version:sectors"} <= set(reads[0])
+    # The next request reads again: a change made by another process meanwhile is seen.
+    client.get(url)
+    assert len(reads) == 2
+
+
+def test_outside_a_request_every_use_reads_the_token(lai_chau, monkeypatch):
+    catalogues.units()
+    reads = _token_reads(monkeypatch)
+
+    catalogues.units()
+    catalogues.units()
+
+    # A worker or a command runs for hours: it must see a change made elsewhere at once.
+    assert len(reads) == 2
+
+
+def test_a_change_made_during_a_request_is_seen_in_that_request(lai_chau):
+    from django.core.signals import request_finished, request_started
+
+    request_started.send(sender=None)
+    try:
+        before = catalogues.units()
+        assert catalogues.units() is before
+        AdministrativeUnitFactory(name="Xã Mới Lập")
+        assert catalogues.units() is not before
+    finally:
+        request_finished.send(sender=None)
