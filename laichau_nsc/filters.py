@@ -48,6 +48,15 @@ class SharedChoices(BaseChoiceIterator):
         return self
 
 
+class _OwnFields(dict):
+    """A form class's fields that only one form will use: ``BaseForm.__init__`` deep-copies
+    ``base_fields`` for each form (every widget, choice list and error message); a FilterSet
+    makes its form class and fields for one request, so a form gets them as they are."""
+
+    def __deepcopy__(self, memo) -> dict:
+        return dict(self)
+
+
 def _instance_copy(filter_: django_filters.Filter, memo: dict | None = None):
     """The copy of a declared filter that one FilterSet instance gets: its own attributes and
     its own ``extra`` (which an ``__init__`` may change, e.g. a catalogue's choices), sharing
@@ -83,12 +92,16 @@ class PortalFilterSet(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def get_form_class(self) -> type[forms.Form]:
-        # A subclass's Meta.form (plain forms.Form by default) is wrapped rather than replaced,
+        # A subclass's Meta.form (plain forms.Form by default) is extended rather than replaced,
         # so the search box and every filter are normalised like any form of the portal.
-        form_class = super().get_form_class()
-        if issubclass(form_class, NormalizingFormMixin):
-            return form_class
-        return type(form_class.__name__, (NormalizingFormMixin, form_class), {})
+        base = self._meta.form
+        bases = (base,) if issubclass(base, NormalizingFormMixin) else (NormalizingFormMixin, base)
+        fields = {name: filter_.field for name, filter_ in self.filters.items()}
+        form_class = type(f"{type(self).__name__}Form", bases, fields)
+        # These fields were made for this FilterSet alone (``_instance_copy`` drops the copied
+        # filter's field), and so was this class: the form can use them without copying them.
+        form_class.base_fields = _OwnFields(form_class.base_fields)
+        return form_class
 
     @property
     def form(self) -> forms.Form:

@@ -143,3 +143,35 @@ def test_each_filter_set_gets_its_own_filters_sharing_what_nobody_changes():
     assert first.filters["queue"].filter.f is first.filters["queue"]
     assert first.qs.query is not None
     assert second.is_valid()
+
+
+@pytest.mark.django_db
+def test_a_filter_form_uses_its_own_fields_without_copying_them(monkeypatch):
+    from django import forms
+    from django.http import QueryDict
+
+    from enterprises.filters import EnterpriseFilterSet
+
+    copied = []
+    original = forms.Field.__deepcopy__
+
+    def counting(self, memo):
+        copied.append(type(self).__name__)
+        return original(self, memo)
+
+    monkeypatch.setattr(forms.Field, "__deepcopy__", counting)
+    first = EnterpriseFilterSet(QueryDict("q=che&legal_form=joint_stock"))
+    second = EnterpriseFilterSet(QueryDict("q=tam"))
+    assert first.is_valid()
+    assert second.is_valid()
+
+    # Django deep-copies every field (widget, choices, messages) for each form; the FilterSet
+    # made these fields for this form alone.
+    assert copied == []
+    # Still, no two forms share a field or a widget: a change to one cannot reach the other.
+    for name, field in first.form.fields.items():
+        other = second.form.fields[name]
+        assert field is not other
+        assert field.widget is not other.widget
+    assert first.form.cleaned_data["q"] == "che"
+    assert second.form.cleaned_data["q"] == "tam"
