@@ -48,6 +48,13 @@ class EnterpriseTable(tables.Table):
         # The same expressions as enterprise_name_idx (and the unit and sector indexes).
         return _in_vietnamese_order(queryset, "name", is_descending)
 
+    def page_records(self, queryset: QuerySet, ids: list[int]) -> list["ListedEnterprise"]:
+        """The page's rows, in the order of ``ids`` (``BoundedPaginator``): the columns the
+        rows show as tuples, not three model instances per row (half the time for 50 rows)."""
+        rows = queryset.order_by().filter(pk__in=ids).values_list(*ListedEnterprise.columns)
+        by_id = {row[0]: row for row in rows}
+        return [ListedEnterprise(by_id[pk]) for pk in ids if pk in by_id]
+
     def render_status(self, record: Enterprise, value: str) -> str:
         return f"{value} · {_('lưu trữ')}" if record.is_archived else value
 
@@ -109,6 +116,72 @@ class MembershipTable(tables.Table):
 
 
 # --- The list's rows, drawn in Python ----------------------------------------------------------
+
+
+class _Unit:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class _Sector:
+    __slots__ = ("code", "name", "name_en")
+
+    def __init__(self, code: str, name: str, name_en: str):
+        self.code, self.name, self.name_en = code, name, name_en
+
+
+class ListedEnterprise:
+    """An enterprise as a row of the list reads it (``enterprise_rows_html``), from one tuple of
+    ``columns``: the attributes the row uses, under the model's names."""
+
+    columns = (
+        "pk",
+        "name",
+        "tax_code",
+        "legal_form",
+        "status",
+        "is_archived",
+        "admin_unit_id",
+        "admin_unit__name",
+        "sector_id",
+        "sector__code",
+        "sector__name",
+        "sector__name_en",
+    )
+    __slots__ = (
+        "admin_unit",
+        "admin_unit_id",
+        "is_archived",
+        "legal_form",
+        "name",
+        "pk",
+        "sector",
+        "sector_id",
+        "status",
+        "tax_code",
+    )
+
+    def __init__(self, row: tuple):
+        (
+            self.pk,
+            self.name,
+            self.tax_code,
+            self.legal_form,
+            self.status,
+            self.is_archived,
+            self.admin_unit_id,
+            unit_name,
+            self.sector_id,
+            code,
+            name,
+            name_en,
+        ) = row
+        self.admin_unit = _Unit(unit_name) if self.admin_unit_id else None
+        self.sector = _Sector(code, name, name_en) if self.sector_id else None
+
+
 #
 # The enterprise list is the portal's busiest page. Drawn by the template, its 50 rows cost more
 # server time than everything else on it: a reverse() per row, two get_FOO_display() calls that

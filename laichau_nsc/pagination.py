@@ -94,8 +94,13 @@ class BoundedPaginator(Paginator):
         if hasattr(queryset, "without_word_index"):
             # The ids met every condition already; the word index's would be computed per row.
             queryset = queryset.without_word_index()
-        rows = queryset.order_by().in_bulk(ids)
-        records = [rows[pk] for pk in ids if pk in rows]
+        # A table may read its rows its own way (EnterpriseTable: tuples, not models).
+        page_records = getattr(getattr(self.object_list, "table", None), "page_records", None)
+        if page_records is not None:
+            records = page_records(queryset, ids)
+        else:
+            rows = queryset.order_by().in_bulk(ids)
+            records = [rows[pk] for pk in ids if pk in rows]
         return Page(self._as_rows(records), number, self)
 
     def _as_rows(self, records: list):

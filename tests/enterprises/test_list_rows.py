@@ -70,3 +70,18 @@ def test_rows_are_the_bytes_the_template_wrote(varied, language):
 def test_no_rows_is_the_template_s_empty_row(db, language):
     with translation.override(language):
         assert enterprise_rows_html([]) == Template(TEMPLATE_ROWS).render(Context({"rows": []}))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_rows_read_as_tuples_draw_the_rows_of_the_models(
+    varied, language, django_assert_num_queries
+):
+    from enterprises.tables import EnterpriseTable
+
+    ids = [e.pk for e in reversed(varied)]
+    with django_assert_num_queries(1):
+        records = EnterpriseTable([]).page_records(Enterprise.objects.all(), ids)
+
+    assert [r.pk for r in records] == ids  # in the order asked for
+    with translation.override(language):
+        assert enterprise_rows_html(records) == enterprise_rows_html(list(reversed(varied)))
