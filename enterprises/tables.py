@@ -1,3 +1,4 @@
+import html
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -191,12 +192,16 @@ class ListedEnterprise:
 # language.
 
 _PK_MARK = 987654321
+#: Django's ``escape`` is this plus a lazy-string wrapper; the rows' values are plain text.
+_escape = html.escape
 
 
 @lru_cache(maxsize=32)
 def _labels(choices: type[Choices], language: str | None) -> dict[str, str]:
-    """Escaped labels of ``choices`` in ``language`` (the active one, passed to key the cache)."""
-    return {value: escape(label) for value, label in choices.choices}
+    """Escaped labels of ``choices`` in ``language`` (the active one, passed to key the cache):
+    plain text. ``escape`` of a lazy label is itself lazy: kept, it would be translated and
+    escaped again at every use."""
+    return {value: _escape(str(label)) for value, label in choices.choices}
 
 
 def enterprise_rows_html(records: Iterable[Enterprise]) -> SafeString:
@@ -210,26 +215,26 @@ def enterprise_rows_html(records: Iterable[Enterprise]) -> SafeString:
     archived_label = gettext("lưu trữ")
     archived = f" · {escape(archived_label)}"
     rows = []
+    sector_cells: dict[int, str] = {}
     for e in records:
-        tax_code = escape(e.tax_code)
-        unit = escape(e.admin_unit.name) if e.admin_unit_id and e.admin_unit.name else "—"
-        status = statuses.get(e.status) or escape(e.status)
+        tax_code = _escape(e.tax_code)
+        unit = _escape(e.admin_unit.name) if e.admin_unit_id and e.admin_unit.name else "—"
+        status = statuses.get(e.status) or _escape(e.status)
         flags = archived if e.is_archived else ""
         phone_status = f" · {status}{flags}" if e.status != "active" or e.is_archived else ""
-        if e.sector_id:
+        sector_cell = sector_cells.get(e.sector_id) if e.sector_id else "—"
+        if sector_cell is None:
             sector = e.sector
-            label = escape(sector_label(sector.code, sector.name, sector.name_en))
-            sector_cell = (
-                f'<span class="d-lg-none" title="{label}">{escape(sector.code)}</span>'
+            label = _escape(sector_label(sector.code, sector.name, sector.name_en))
+            sector_cell = sector_cells[e.sector_id] = (
+                f'<span class="d-lg-none" title="{label}">{_escape(sector.code)}</span>'
                 f'<span class="sector-name" title="{label}">{label}</span>'
             )
-        else:
-            sector_cell = "—"
         rows.append(
-            f'\n    <tr>\n      <td><a href="{url_start}{e.pk}{url_end}">{escape(e.name)}</a>\n'
+            f'\n    <tr>\n      <td><a href="{url_start}{e.pk}{url_end}">{_escape(e.name)}</a>\n'
             f"        \n"
             f'        <div class="small text-body-secondary"><span class="d-md-none">{tax_code}'
-            f" · </span>{legal_forms.get(e.legal_form) or escape(e.legal_form)}"
+            f" · </span>{legal_forms.get(e.legal_form) or _escape(e.legal_form)}"
             f'<span class="d-md-none"> · {unit}{phone_status}</span></div></td>\n'
             f'      <td class="d-none d-md-table-cell text-nowrap">{tax_code}</td>\n'
             f'      <td class="d-none d-md-table-cell">{unit}</td>\n'

@@ -85,3 +85,19 @@ def test_rows_read_as_tuples_draw_the_rows_of_the_models(
     assert [r.pk for r in records] == ids  # in the order asked for
     with translation.override(language):
         assert enterprise_rows_html(records) == enterprise_rows_html(list(reversed(varied)))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_labels_are_translated_once_not_at_every_use(language):
+    from django.utils.functional import Promise
+
+    from enterprises.tables import _labels
+
+    with translation.override(language):
+        labels = _labels(LegalForm, language)
+        expected = str(LegalForm.COOPERATIVE.label)
+
+    assert not any(isinstance(label, Promise) for label in labels.values())
+    # Read in the other language, a kept label stays in the language it was made for.
+    with translation.override("en" if language == "vi" else "vi"):
+        assert labels[LegalForm.COOPERATIVE] == expected
