@@ -126,6 +126,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same cache, without a new Redis client built for every call (laichau_nsc/cache.py).
+    CACHES["default"]["BACKEND"] = "laichau_nsc.cache.RedisCache"
 # Sessions are read on every signed-in request: from the cache when every web process shares it
 # (Redis), with the database behind it (a cache flush signs nobody out). A per-process cache
 # cannot hold them: a session ended (logout) in one process would live on in the others.
