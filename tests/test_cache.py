@@ -31,4 +31,3 @@ def test_a_window_counter_counts_and_expires(redis_cache):
     client = redis_cache._cache.get_client()
     assert 55 < client.ttl(redis_cache.make_and_validate_key("w")) <= 60
     redis_cache.delete("w")
-
