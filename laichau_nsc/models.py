@@ -7,6 +7,7 @@
   outbox) and ``BackgroundJob`` (service functions run in the background) are its own jobs.
 """
 
+import functools
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
@@ -53,12 +54,22 @@ class NormalizedTextMixin:
 
     def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
         skipped = set(exclude or ())
-        for field in self._meta.concrete_fields:
-            normalizer = model_field_normalizer(field)
-            value = getattr(self, field.attname)
-            if normalizer and field.name not in skipped and isinstance(value, str):
-                setattr(self, field.attname, normalizer(value))
+        for name, attname, normalizer in _normalized_fields(type(self)):
+            value = getattr(self, attname)
+            if name not in skipped and isinstance(value, str):
+                setattr(self, attname, normalizer(value))
         super().clean_fields(exclude=exclude)
+
+
+@functools.cache
+def _normalized_fields(model: type[models.Model]) -> tuple[tuple[str, str, Callable], ...]:
+    """(name, attname, normaliser) of each text field of ``model``: found once per model, not
+    for every field of every record checked (an import checks thousands)."""
+    return tuple(
+        (field.name, field.attname, normalizer)
+        for field in model._meta.concrete_fields
+        if (normalizer := model_field_normalizer(field)) is not None
+    )
 
 
 class JobState(models.TextChoices):

@@ -55,3 +55,12 @@ def test_the_redis_cache_url_selects_the_pooled_backend(monkeypatch, redis_url):
     assert backend["BACKEND"] == "laichau_nsc.cache.RedisCache"
     monkeypatch.setenv("CACHE_URL", "locmemcache://")
     assert settings.cache_backend(environ.Env())["BACKEND"].endswith("LocMemCache")
+
+
+def test_a_window_counter_counts_and_expires(redis_url):
+    cache = RedisCache(redis_url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    assert [cache.incr_window("w", 60) for _ in range(3)] == [1, 2, 3]
+    assert cache.get("w") == 3  # what Django's incr would have left
+    client = cache._cache.get_client()
+    assert 55 < client.ttl(cache.make_and_validate_key("w")) <= 60
+    cache.delete("w")

@@ -230,3 +230,26 @@ def test_export_accepts_any_list_query_and_stores_it_clean(q, other, encoded):
         assert job.params == {
             k: v for k, v in parse_query(normalize_text(query[:2000])).items() if k != "page"
         }
+
+
+def _fold_by_category(text: str) -> str:
+    """``fold`` as first written: every nonspacing mark (category Mn) dropped one by one."""
+    import unicodedata
+
+    from laichau_nsc.text import normalize_text
+
+    lowered = normalize_text(text).replace("đ", "d").replace("Đ", "d").lower()
+    decomposed = unicodedata.normalize("NFD", lowered)
+    return " ".join("".join(c for c in decomposed if unicodedata.category(c) != "Mn").split())
+
+
+@given(st.text())
+def test_fold_drops_every_nonspacing_mark_of_any_script(text):
+    """The fast path (Latin diacritics) gives what the test by category gives, for any text."""
+    assert fold(text) == _fold_by_category(text)
+
+
+def test_fold_drops_the_marks_of_other_scripts():
+    # Hebrew points, Devanagari virama, a combining mark outside U+0300–036F (U+1DC0).
+    assert fold("שָׁלוֹם क्ष a\u1dc0b Đà") == _fold_by_category("שָׁלוֹם क्ष a\u1dc0b Đà")
+    assert fold("a\u1dc0b") == "ab"

@@ -74,6 +74,23 @@ def _token_query(vendor: str) -> tuple[str, list[str], list[str]]:
     return sql, token_columns, user_columns
 
 
+@functools.cache
+def _converters(vendor: str) -> list[tuple[int, object, list]]:
+    """The columns of ``_token_with_roles`` whose values the database backend converts (e.g.
+    SQLite's datetimes and booleans), with their converters: found once per process."""
+    fields = [*ApiToken._meta.concrete_fields, *get_user_model()._meta.concrete_fields]
+    found = []
+    for index, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        converters = [
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        ]
+        if converters:
+            found.append((index, column, converters))
+    return found
+
+
 def _token_with_roles(prefix: str) -> ApiToken | None:
     """The token of ``prefix`` with its user, and the user's roles read in the same query.
 
@@ -90,13 +107,8 @@ def _token_with_roles(prefix: str) -> ApiToken | None:
     if row is None:
         return None
     values = list(row)
-    fields = [*ApiToken._meta.concrete_fields, *get_user_model()._meta.concrete_fields]
-    for index, field in enumerate(fields):  # e.g. SQLite's datetimes and booleans
-        column = field.get_col(field.model._meta.db_table)
-        for converter in [
-            *connection.ops.get_db_converters(column),
-            *column.get_db_converters(connection),
-        ]:
+    for index, column, converters in _converters(connection.vendor):
+        for converter in converters:
             values[index] = converter(values[index], column, connection)
     n_token, n_user = len(token_columns), len(user_columns)
     token = ApiToken.from_db(connection.alias, None, values[:n_token])

@@ -1,10 +1,58 @@
 """The pages' FilterSets, reused as they are by the API (NetBox's pattern)."""
 
+import functools
+
 from django_filters import rest_framework as filters
 
 
+def _itself(obj, memo):
+    return obj
+
+
+class ApiFormMixin:
+    """The FilterSet's form as an API request needs it: the same fields, data and validation,
+    without what only a page needs.
+
+    ``PortalFilterSet.form`` dresses the widgets for the page (CSS classes, and a select whose
+    options are drawn once per catalogue, which asks the cache for the catalogue's version);
+    an answer in JSON draws no widget. And the form's fields are made for this request alone
+    (``Filter.field`` of the request's own filters), so the form uses them as they are instead
+    of deep-copying each one as Django's ``BaseForm`` does for fields shared between forms.
+    """
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form_class = self.get_form_class()
+            for field in form_class.base_fields.values():
+                field.__deepcopy__ = functools.partial(_itself, field)
+            if self.is_bound:
+                self._form = form_class(self.data, prefix=self.form_prefix)
+            else:
+                self._form = form_class(prefix=self.form_prefix)
+        return self._form
+
+
+@functools.cache
+def api_filterset_class(filterset_class: type) -> type:
+    """``filterset_class`` with ``ApiFormMixin``: made once per class."""
+    return type(filterset_class.__name__, (ApiFormMixin, filterset_class), {})
+
+
 class PortalFilterBackend(filters.DjangoFilterBackend):
-    """Passes a viewset's extra FilterSet arguments (e.g. the course list's ``staff``)."""
+    """Passes a viewset's extra FilterSet arguments (e.g. the course list's ``staff``), and
+    filters with the FilterSet's API form (``ApiFormMixin``). The schema still describes the
+    viewset's own FilterSet (``get_filterset_class``)."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return None
+        kwargs = self.get_filterset_kwargs(request, queryset, view)
+        if filterset_class is getattr(view, "filterset_class", None):
+            # A declared FilterSet; one made from ``filterset_fields`` is a new class each time.
+            filterset_class = api_filterset_class(filterset_class)
+        return filterset_class(**kwargs)
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)

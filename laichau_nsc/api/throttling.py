@@ -36,13 +36,18 @@ class PortalApiThrottle(SimpleRateThrottle):
         self.window_end = (window + 1) * self.duration
         key = f"{self.get_cache_key(request, view)}:{window}"
         # The key outlives its window by a little, so a late increment still finds it.
-        self.cache.add(key, 0, self.duration + 5)
+        return self.count(key, self.duration + 5) <= self.num_requests
+
+    def count(self, key: str, timeout: int) -> int:
+        incr_window = getattr(self.cache, "incr_window", None)
+        if incr_window is not None:  # Redis (laichau_nsc.cache): one round trip
+            return incr_window(key, timeout)
+        self.cache.add(key, 0, timeout)
         try:
-            count = self.cache.incr(key)
+            return self.cache.incr(key)
         except ValueError:  # evicted between the two calls
-            self.cache.set(key, 1, self.duration + 5)
-            count = 1
-        return count <= self.num_requests
+            self.cache.set(key, 1, timeout)
+            return 1
 
     def wait(self) -> float:
         return max(self.window_end - self.now, 0.0)

@@ -272,3 +272,26 @@ def test_the_throttle_keeps_one_counter_per_window(settings, ent_a, api_records)
     stored = cache._cache
     values = [pickle.loads(v) for k, v in stored.items() if f"token:{token.pk}:" in k]  # noqa: S301
     assert values == [3]
+
+
+def test_the_enterprise_list_reads_the_cache_only_for_its_filters(officer, monkeypatch):
+    """An API list reads from the cache what its filters need (the versions of the unit and
+    sector catalogues, once each); the select boxes of a page, which an answer in JSON never
+    draws, cost it no cache read."""
+    from django.core.cache import caches
+    from django.test import Client
+
+    _token, key = token_create(user=officer, name="ETL")
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    url = reverse("api:enterprise-list")
+    assert client.get(url).status_code == 200  # catalogues built, their versions stored
+    backend, reads = caches["default"], []
+    real_get = backend.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get", counting_get)
+    assert client.get(url + "?status=active").status_code == 200
+    assert sorted(reads) == ["catalogue-version:sectors", "catalogue-version:units"]

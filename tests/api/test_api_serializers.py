@@ -3,6 +3,7 @@
 import pytest
 from django.test import RequestFactory
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from laichau_nsc.api.urls import router
@@ -57,7 +58,10 @@ def test_value_rows_equal_drfs(api_records, officer, ent_a, persona):
         for instance in queryset.filter(pk__in=by_id):
             serializer = serializer_class(instance, context={"request": request})
             expected = _drf_representation(serializer, instance)
-            assert serializer.to_representation(by_id[instance.pk]) == expected, viewset
+            drawn = serializer.to_representation(by_id[instance.pk])
+            assert drawn == expected, viewset
+            # The same bytes too: a value passed on as it is must be of DRF's type.
+            assert JSONRenderer().render(drawn) == JSONRenderer().render(expected), viewset
             compared.add(viewset.__name__)
     assert "EnterpriseViewSet" in compared or persona != "officer"
     assert len(compared) >= 3, compared
@@ -103,3 +107,23 @@ def test_a_method_field_reads_its_own_requests_context(officer, settings):
         urls.append(ListExportJobSerializer(job, context={"request": request}).data["download_url"])
     assert "a.example" in urls[0], urls
     assert "b.example" in urls[1], urls
+
+
+def test_times_are_drawn_in_the_current_time_zone(officer, settings):
+    """A row's times are put in the time zone of the request, as DRF puts them, and UTC is Z."""
+    import datetime
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from enterprises.api import EnterpriseSerializer
+
+    serializer = EnterpriseSerializer()
+    when = datetime.datetime(2026, 1, 5, 1, 0, 0, 123456, tzinfo=datetime.UTC)
+    row = dict.fromkeys(EnterpriseSerializer.value_paths())
+    row.update(id=1, created_at=when, updated_at=when.replace(microsecond=0))
+    with timezone.override(zoneinfo.ZoneInfo("UTC")):
+        utc = EnterpriseSerializer().to_representation(row)
+    assert serializer.to_representation(row)["created_at"] == "2026-01-05T08:00:00.123456+07:00"
+    assert utc["created_at"] == "2026-01-05T01:00:00.123456Z"
+    assert utc["updated_at"] == "2026-01-05T01:00:00Z"
