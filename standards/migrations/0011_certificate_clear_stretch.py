@@ -61,6 +61,14 @@ class Migration(migrations.Migration):
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
+        # The expiring list asks whether a certificate's holder is archived: a probe of this
+        # small index (archived enterprises only) instead of a read of each holder's row.
+        # Not in the Enterprise model's Meta: only this query of standards uses it.
+        migrations.RunSQL(
+            "CREATE INDEX enterprise_archived_ids ON enterprises_enterprise (id) "
+            "WHERE is_archived",
+            "DROP INDEX enterprise_archived_ids",
+        ),
         migrations.AddIndex(
             model_name='certificate',
             index=models.Index(condition=models.Q(('is_archived', False), ('review_state', 'verified')), fields=['expires_on', 'id'], include=('enterprise', 'withdrawn_on', 'clear_from', 'clear_until'), name='certificate_expiring_idx'),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.choices import ExportFormat
+from enterprises.models import Enterprise
 from laichau_nsc.files import private_upload_to
 from laichau_nsc.models import OPEN_STATES, CodeField, JobModel, NormalizedTextMixin
 from laichau_nsc.querysets import ScopedQuerySet
@@ -143,6 +144,18 @@ class Adoption(NormalizedTextMixin, models.Model):
 # --- Certificates ------------------------------------------------------------------------------
 
 
+class ExistsPerRow(Exists):
+    """``EXISTS`` asked row by row, never hashed.
+
+    PostgreSQL may turn a correlated ``EXISTS`` into a hash of every matching row of the inner
+    table, built once per query (a hashed SubPlan): right for a count over all rows, ruinous for
+    a list that asks it of a few rows among millions. ``OFFSET 0`` keeps it a per-row probe of
+    the index (``simplify_EXISTS_query`` gives up on any OFFSET); other databases ignore it.
+    """
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
 class CertificateQuerySet(ScopedQuerySet):
     enterprise_field = "enterprise_id"
     # Enterprise users propose certificates and upload scans; services limit what they set.
@@ -216,12 +229,16 @@ class CertificateQuerySet(ScopedQuerySet):
             certificate=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
         )
         clear = Q(clear_from__lte=today, clear_until__gte=today)
+        # The holder is not archived (what active() asks by a join): probed in the small partial
+        # index of archived enterprises (migration 0011) instead of reading each holder's row.
+        holder_archived = Enterprise.objects.filter(pk=OuterRef("enterprise_id"), is_archived=True)
         return (
-            self.active()
+            self.filter(is_archived=False)
+            .exclude(ExistsPerRow(holder_archived))
             .verified()
             .filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
             .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
-            .filter(clear | (Exists(covering) & ~Exists(suspended)))
+            .filter(clear | (ExistsPerRow(covering) & ~ExistsPerRow(suspended)))
         )
 
     def surveillance_overdue(self, *, today: datetime.date) -> "CertificateQuerySet":
