@@ -10,7 +10,10 @@ From the events (``CertificateEvent``) this rebuilds, in one place:
 - ``withdrawn_on``: the first withdrawal after the latest issue (a certificate issued again after
   a withdrawal is valid again);
 - the surveillance due date: 12 months after the last audit, or after the issue decision when
-  no audit followed it; a passed surveillance event counts as an audit.
+  no audit followed it; a passed surveillance event counts as an audit;
+- the clear stretch (``clear_from`` / ``clear_until``): the last days of the current period that
+  no suspension touches, so a list can tell "valid on D" from the row alone when D falls in it
+  (``CertificateQuerySet.expiring_within``); none when a suspension runs to the period's end.
 
 Services call ``rebuild(certificate)`` after every change of events, inside their transaction.
 """
@@ -40,6 +43,31 @@ class Derived:
     withdrawn_on: datetime.date | None = None
     last_audit_on: datetime.date | None = None
     surveillance_due_on: datetime.date | None = None
+    clear: tuple[datetime.date, datetime.date] | None = None
+
+
+def clear_stretch(
+    periods: list[tuple[datetime.date, datetime.date]],
+    suspensions: list[tuple[datetime.date, datetime.date | None]],
+) -> tuple[datetime.date, datetime.date] | None:
+    """The last days of the last period that no suspension covers, as (first, last) day.
+
+    Every day of the stretch is in a validity period and in no suspension (suspended from its
+    start until the day before its end; an open one forever), so for those days "valid" depends
+    only on the row's own withdrawal, review and archive columns. ``None`` when there is no
+    period or a suspension runs to the period's end. The migration that added the columns
+    computes the same in SQL (``standards/migrations/0011_certificate_clear_stretch.py``).
+    """
+    if not periods:
+        return None
+    first, last = periods[-1]
+    for starts_on, ends_on in suspensions:
+        if starts_on > last or (ends_on is not None and ends_on <= first):
+            continue  # outside the period
+        if ends_on is None:
+            return None
+        first = max(first, ends_on)
+    return (first, last) if first <= last else None
 
 
 def derive(events: list[CertificateEvent]) -> Derived:
@@ -78,6 +106,7 @@ def derive(events: list[CertificateEvent]) -> Derived:
     base = result.last_audit_on or decision
     if base is not None:
         result.surveillance_due_on = add_months(base, SURVEILLANCE_MONTHS)
+    result.clear = clear_stretch(result.periods, result.suspensions)
     return result
 
 
@@ -97,6 +126,8 @@ def rebuild(certificate: Certificate) -> Certificate:
     fields = {
         "withdrawn_on": derived.withdrawn_on,
         "surveillance_due_on": derived.surveillance_due_on,
+        "clear_from": derived.clear[0] if derived.clear else None,
+        "clear_until": derived.clear[1] if derived.clear else None,
     }
     if derived.periods:
         # The original issue may predate the first event recorded here (a certificate entered

@@ -191,8 +191,11 @@ class CertificateFilterSet(RecordFilterSet):
         return queryset.expiring_within(int(value), today=self.day)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
+        return self.rows_status(super().filter_queryset(queryset))
+
+    def rows_status(self, queryset):
+        """``queryset`` annotated with each row's status on the list's day (``status_on``)."""
+        data = getattr(self.form, "cleaned_data", None) or {}
         if data.get("expiring_within") is not None or data.get("status") == CertificateStatus.VALID:
             # valid_on(day) chose every row: its status that day is known without asking the
             # periods and suspensions again (four subqueries to build, compile and run).

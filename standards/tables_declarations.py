@@ -79,7 +79,7 @@ def _labels(choices, language: str | None) -> dict[str, str]:
 
 
 def _day(value: datetime.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else "—"
 
 
 def declaration_rows_html(records: Iterable[Declaration], today: datetime.date) -> SafeString:
@@ -93,6 +93,8 @@ def declaration_rows_html(records: Iterable[Declaration], today: datetime.date) 
     expired = f'<span class="badge text-bg-secondary">{escape(gettext("Hết hiệu lực"))}</span>'
     overdue = f'<span class="d-block badge text-bg-danger">{escape(gettext("Quá hạn"))}</span>'
     supplement_by = escape(gettext("bổ sung trước %(day)s"))
+    zone = timezone.get_current_timezone()  # once, not per row (timezone.localdate)
+    codes: dict[str, str] = {}  # a page shows a few standards many times: escaped once each
     rows = []
     for d in records:
         if d.state in IN_FORCE_STATES and d.valid_until and d.valid_until < today:
@@ -108,9 +110,12 @@ def declaration_rows_html(records: Iterable[Declaration], today: datetime.date) 
             due = f'<span class="small">{supplement_by % {"day": _day(d.supplement_due_on)}}</span>'
         else:
             due = "—"
-        submitted = _day(timezone.localdate(d.submitted_at)) if d.submitted_at else "—"
+        submitted = _day(d.submitted_at.astimezone(zone).date()) if d.submitted_at else "—"
         link = f'<a href="{url_start}{d.pk}{url_end}">{escape(d.enterprise.name)}</a>'
-        kind, code = kinds.get(d.kind, escape(d.kind)), escape(d.standard.code)
+        code = d.standard.code
+        if code not in codes:
+            codes[code] = escape(code)
+        kind, code = kinds.get(d.kind, escape(d.kind)), codes[code]
         rows.append(
             f"\n    <tr>\n      <td>{link}"
             f'<span class="d-block small text-body-secondary"><span class="d-md-none">{code} · '

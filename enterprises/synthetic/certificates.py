@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from standards.demo import ensure_standards
-from standards.derivation import SURVEILLANCE_MONTHS
+from standards.derivation import SURVEILLANCE_MONTHS, clear_stretch
 from standards.derivation import add_months as _add_months
 from standards.models import (
     Certificate,
@@ -79,7 +79,8 @@ PROPOSED = 0.01  # entered by the enterprise, not yet verified
 CERTIFICATE_COLUMNS = (
     "id", "enterprise_id", "standard_id", "adoption_id", "number", "body_id", "scope", "sites",
     "first_issued_on", "issued_on", "expires_on", "last_audit_on", "surveillance_due_on",
-    "withdrawn_on", "scan", "review_state", "review_reason", "reviewed_by_id", "reviewed_at",
+    "withdrawn_on", "clear_from", "clear_until", "scan", "review_state", "review_reason",
+    "reviewed_by_id", "reviewed_at",
     "is_archived", "version", "created_at", "updated_at",
 )  # fmt: skip
 PERIOD_COLUMNS = ("certificate_id", "starts_on", "ends_on")
@@ -160,6 +161,7 @@ class CertificateRows:
         due = add_months(audit or last_start, SURVEILLANCE_MONTHS)
         verified = rng.random() >= PROPOSED
         out.periods = [(pk, start, end) for start, end in periods]
+        clear = clear_stretch(periods, [(begins, lifted) for _, begins, lifted in out.suspensions])
         out.certificate = (
             pk,
             self.enterprise_ids[int(rng.random() * len(self.enterprise_ids))],
@@ -175,6 +177,7 @@ class CertificateRows:
             audit or last_start,
             due,
             withdrawn,
+            *(clear or (None, None)),
             "",
             "verified" if verified else "proposed",
             "",
@@ -316,7 +319,8 @@ def _certificate_lines(rows: list[tuple]) -> str:
     stamp = IMPORTED_AT.isoformat()
     return "".join(
         f"{r[0]}\t{r[1]}\t{r[2]}\t\\N\t{r[4]}\t{r[5]}\t{r[6]}\t\t{_iso(r[8])}\t{_iso(r[9])}\t"
-        f"{_iso(r[10])}\t{_iso(r[11])}\t{_iso(r[12])}\t{_iso(r[13])}\t\t{r[15]}\t\t\\N\t\\N\t"
+        f"{_iso(r[10])}\t{_iso(r[11])}\t{_iso(r[12])}\t{_iso(r[13])}\t{_iso(r[14])}\t"
+        f"{_iso(r[15])}\t\t{r[17]}\t\t\\N\t\\N\t"
         f"f\t1\t{stamp}\t{stamp}\n"
         for r in rows
     )

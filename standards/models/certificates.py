@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.choices import ExportFormat
+from enterprises.models import Enterprise
 from laichau_nsc.files import private_upload_to
 from laichau_nsc.models import OPEN_STATES, CodeField, JobModel, NormalizedTextMixin
 from laichau_nsc.querysets import ScopedQuerySet
@@ -143,6 +144,18 @@ class Adoption(NormalizedTextMixin, models.Model):
 # --- Certificates ------------------------------------------------------------------------------
 
 
+class ExistsPerRow(Exists):
+    """``EXISTS`` asked row by row, never hashed.
+
+    PostgreSQL may turn a correlated ``EXISTS`` into a hash of every matching row of the inner
+    table, built once per query (a hashed SubPlan): right for a count over all rows, ruinous for
+    a list that asks it of a few rows among millions. ``OFFSET 0`` keeps it a per-row probe of
+    the index (``simplify_EXISTS_query`` gives up on any OFFSET); other databases ignore it.
+    """
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
 class CertificateQuerySet(ScopedQuerySet):
     enterprise_field = "enterprise_id"
     # Enterprise users propose certificates and upload scans; services limit what they set.
@@ -201,9 +214,31 @@ class CertificateQuerySet(ScopedQuerySet):
         return self.annotate(**{name: status})
 
     def expiring_within(self, days: int, *, today: datetime.date) -> "CertificateQuerySet":
-        """Valid today and expiring within ``days`` days (the current period's end)."""
-        return self.valid_on(today).filter(
-            expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days)
+        """Valid today and expiring within ``days`` days (the current period's end).
+
+        The same rows as ``valid_on(today)`` with the expiry bounds, asked more cheaply: when
+        ``today`` falls in the row's clear stretch (``clear_from``..``clear_until``: in a period,
+        in no suspension, kept by ``derivation.rebuild``) the periods and suspensions are not
+        read; only the other rows are checked against them. The list walks
+        ``certificate_expiring_idx`` and decides most rows from the index alone.
+        """
+        suspended = CertificateSuspension.objects.filter(
+            certificate=OuterRef("pk"), starts_on__lte=today
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        covering = CertificatePeriod.objects.filter(
+            certificate=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
+        )
+        clear = Q(clear_from__lte=today, clear_until__gte=today)
+        # The holder is not archived (what active() asks by a join): probed in the small partial
+        # index of archived enterprises (migration 0011) instead of reading each holder's row.
+        holder_archived = Enterprise.objects.filter(pk=OuterRef("enterprise_id"), is_archived=True)
+        return (
+            self.filter(is_archived=False)
+            .exclude(ExistsPerRow(holder_archived))
+            .verified()
+            .filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+            .filter(clear | (ExistsPerRow(covering) & ~ExistsPerRow(suspended)))
         )
 
     def surveillance_overdue(self, *, today: datetime.date) -> "CertificateQuerySet":
@@ -256,6 +291,9 @@ class Certificate(NormalizedTextMixin, models.Model):
         _("hạn đánh giá giám sát"), null=True, blank=True, editable=False
     )
     withdrawn_on = models.DateField(_("thu hồi ngày"), null=True, blank=True, editable=False)
+    # Derived (derivation.clear_stretch): days of the current period no suspension touches.
+    clear_from = models.DateField(null=True, blank=True, editable=False)
+    clear_until = models.DateField(null=True, blank=True, editable=False)
     scan = models.FileField(
         _("bản chụp chứng chỉ"),
         upload_to=private_upload_to("certificates"),
@@ -280,7 +318,7 @@ class Certificate(NormalizedTextMixin, models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["scan"])
+    history = HistoricalRecords(excluded_fields=["scan", "clear_from", "clear_until"])
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
@@ -294,7 +332,7 @@ class Certificate(NormalizedTextMixin, models.Model):
             # the row, so its first thousand ids come from the index alone (no sort, no heap).
             models.Index(
                 fields=["expires_on", "id"],
-                include=["enterprise", "withdrawn_on"],
+                include=["enterprise", "withdrawn_on", "clear_from", "clear_until"],
                 condition=Q(is_archived=False, review_state=ReviewState.VERIFIED),
                 name="certificate_expiring_idx",
             ),

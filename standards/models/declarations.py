@@ -190,9 +190,12 @@ class Declaration(NormalizedTextMixin, models.Model):
             models.Index(fields=["state", "decision_due_on"], name="declaration_queue_idx"),
             models.Index(fields=["enterprise", "state"], name="declaration_enterprise_idx"),
             # The officers' queue: waiting dossiers by deadline, then the rest newest first
-            # (PostgreSQL puts nulls last in an ascending index, as the queue orders them).
+            # (PostgreSQL puts nulls last in an ascending index, as the queue orders them),
+            # with the archive flag the list filters on, so its 1,001 ids come from the index
+            # alone instead of a heap page each.
             models.Index(
                 fields=["decision_due_on", "-created_at", "-id"],
+                include=["is_archived"],
                 name="declaration_queue_order_idx",
             ),
         ]

@@ -33,11 +33,12 @@ from .common import (
     CorrectableMixin,
     DecisionView,
     EnterpriseScopedMixin,
+    RowsByIdMixin,
     add_errors,
 )
 
 
-class CertificateListView(ObjectListView):
+class CertificateListView(RowsByIdMixin, ObjectListView):
     model = Certificate
     allowed_roles = STAFF
     filterset_class = CertificateFilterSet
@@ -66,6 +67,10 @@ class CertificateListView(ObjectListView):
             .select_related("enterprise", "enterprise__admin_unit", "standard", "body")
             .only(*self.row_fields)
         )
+
+    def get_rows(self):
+        # The page's rows by id, with their status on the list's day (rows_status).
+        return self.filterset.rows_status(self.get_queryset())
 
     @property
     def default_sort(self) -> str:

@@ -37,12 +37,19 @@ from ..forms_declarations import (
 )
 from ..models import Declaration, DeclarationDocument
 from ..tables_declarations import DeclarationTable, declaration_rows_html
-from .common import EVERY_ROLE, WRITERS, DecisionView, EnterpriseScopedMixin, add_errors
+from .common import (
+    EVERY_ROLE,
+    WRITERS,
+    DecisionView,
+    EnterpriseScopedMixin,
+    RowsByIdMixin,
+    add_errors,
+)
 
 S = DeclarationState
 
 
-class DeclarationListView(ObjectListView):
+class DeclarationListView(RowsByIdMixin, ObjectListView):
     model = Declaration
     allowed_roles = EVERY_ROLE
     filterset_class = DeclarationFilterSet
@@ -66,6 +73,9 @@ class DeclarationListView(ObjectListView):
         return (
             super().get_queryset().select_related("enterprise", "standard").only(*self.row_fields)
         )
+
+    def get_rows(self):
+        return self.get_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -371,8 +371,11 @@ def default_expiring_path() -> str | None:
 
 
 def expiring_numbers(today: datetime.date, limit: int = 50) -> list[str]:
+    # From the definition (valid_on), not from expiring_within, whose shortcut is what the
+    # page's answer checks.
     rows = (
-        Certificate.objects.expiring_within(90, today=today)
+        Certificate.objects.valid_on(today)
+        .filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=90))
         .order_by("expires_on", "pk")
         .values_list("number", flat=True)[:limit]
     )

@@ -125,6 +125,8 @@ def _derived_state(certificate) -> tuple:
         certificate.last_audit_on,
         certificate.surveillance_due_on,
         certificate.withdrawn_on,
+        certificate.clear_from,
+        certificate.clear_until,
         list(certificate.periods.order_by("starts_on").values_list("starts_on", "ends_on")),
         list(certificate.suspensions.order_by("starts_on").values_list("starts_on", "ends_on")),
     )
