@@ -190,3 +190,26 @@ def test_enterprise_users_cannot_open_the_dashboard_or_its_exports(persona, requ
     client = client_for(request.getfixturevalue(persona))
     assert client.get(URL).status_code == 403
     assert client.get(f"{URL}2022/chi-tieu.csv").status_code == 403
+
+
+def test_a_process_reads_a_year_page_from_the_shared_cache_once(built, leader, monkeypatch):
+    from programs.views import dashboard as views
+
+    client = client_for(leader)
+    first = client.get(URL, {"nam": 2022}).context["board_html"]
+    reads = []
+    get = cache.get
+
+    def counted(key, *args, **kwargs):
+        if key.startswith("dashboard-year:"):
+            reads.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counted)
+    assert client.get(URL, {"nam": 2022}).context["board_html"] == first
+    assert reads == []  # kept by the process: no transfer of the page
+    # A flushed cache is a flushed cache: the page is read (and here rebuilt) again.
+    cache.clear()
+    assert client.get(URL, {"nam": 2022}).context["board_html"] == first
+    assert len(reads) == 1
+    assert len(views._recent_years) <= views.RECENT_YEARS
