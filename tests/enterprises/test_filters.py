@@ -12,11 +12,14 @@ pytestmark = pytest.mark.django_db
 def test_forms_share_the_catalogue_choices_instead_of_copying_them():
     AdministrativeUnitFactory()
     SectorFactory()
-    form = EnterpriseFilterSet({}).form
+    form, other = EnterpriseFilterSet({}).form, EnterpriseFilterSet({}).form
     for name in ("admin_unit", "sector"):
-        # The form's own field is a deep copy of its class's field, but not of the choices.
-        assert form.fields[name] is not form.base_fields[name]
-        assert form.fields[name].choices.choices is form.base_fields[name].choices.choices
+        # Each form has its own field (made for its FilterSet), sharing the catalogue's options.
+        assert form.fields[name] is not other.fields[name]
+        mine = form.fields[name].choices.choices.choices
+        theirs = other.fields[name].choices.choices.choices
+        assert [options for _group, options in mine] == [options for _group, options in theirs]
+        assert all(a is b for (_g, a), (_h, b) in zip(mine, theirs, strict=True))
 
 
 def test_sector_choices_are_made_once_and_follow_a_new_sector():
