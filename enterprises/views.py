@@ -50,6 +50,10 @@ class EnterpriseListView(ObjectListView):
     def get_queryset(self):
         return super().get_queryset().select_related("admin_unit", "sector")
 
+    def get_rows(self):
+        # EnterpriseTable.page_records reads the columns a row shows.
+        return Enterprise.objects.for_user(self.request.user)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export_form"] = ExportForm(initial={"query": self.request.GET.urlencode()})

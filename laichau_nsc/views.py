@@ -71,7 +71,16 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             asked = 0
         if asked in self.per_page_choices:
             options["per_page"] = asked
+        rows = self.get_rows()
+        if rows is not None:
+            options["rows"] = rows
         return options
+
+    def get_rows(self):
+        """Where ``BoundedPaginator`` reads the page's rows by id: the user's records
+        (``for_user``) with what a row shows, none of the list's conditions. None: the filtered
+        queryset."""
+        return None
 
     def get_template_names(self) -> list[str]:
         htmx = self.request.htmx

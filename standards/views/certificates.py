@@ -33,12 +33,11 @@ from .common import (
     CorrectableMixin,
     DecisionView,
     EnterpriseScopedMixin,
-    RowsByIdMixin,
     add_errors,
 )
 
 
-class CertificateListView(RowsByIdMixin, ObjectListView):
+class CertificateListView(ObjectListView):
     model = Certificate
     allowed_roles = STAFF
     filterset_class = CertificateFilterSet

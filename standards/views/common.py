@@ -1,11 +1,10 @@
 """What the adoption and certificate pages share: roles, the enterprise a new record belongs
-to, the review and archive confirmations, the lists' rows fetched by id."""
+to, the review and archive confirmations."""
 
 from typing import ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -13,7 +12,6 @@ from django.views.generic import DetailView
 
 from enterprises.models import Enterprise
 from laichau_nsc.editing import EditConflictError
-from laichau_nsc.pagination import BoundedPaginator
 from laichau_nsc.roles import Role, is_officer
 from laichau_nsc.views import ScopedMixin
 
@@ -23,42 +21,6 @@ from ..forms import ReturnForm, ReviewForm
 STAFF = (Role.OFFICER, Role.LEADER)
 EVERY_ROLE = (Role.OFFICER, Role.LEADER, Role.ENTERPRISE)
 WRITERS = (Role.OFFICER, Role.ENTERPRISE)
-
-
-class RowsByIdPaginator(BoundedPaginator):
-    """The bounded paginator whose page rows come from ``rows`` by primary key alone.
-
-    The ids came from the filtered list and met every condition already. Asked through the
-    filtered queryset, the rows' query repeats the list's conditions, which PostgreSQL plans
-    (10-16 ms for the expiring list's subqueries) and checks again (a bitmap over every
-    certificate of the expiry window): ``rows`` is the user's records (``for_user``) with the
-    columns and annotations a row shows, nothing else.
-    """
-
-    def __init__(self, object_list, per_page, *args, rows=None, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        self.rows = rows
-
-    def page(self, number) -> Page:
-        if self._queryset is None or self.rows is None:
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        ids = self._ids[bottom : min(bottom + self.per_page, self.max_rows)]
-        found = self.rows.order_by().in_bulk(ids)
-        return Page(self._as_rows([found[pk] for pk in ids if pk in found]), number, self)
-
-
-class RowsByIdMixin:
-    """A list (``ObjectListView``) whose page rows are ``get_rows()`` fetched by id."""
-
-    paginator_class = RowsByIdPaginator
-
-    def get_rows(self):
-        raise NotImplementedError
-
-    def get_table_pagination(self, table):
-        return {**super().get_table_pagination(table), "rows": self.get_rows()}
 
 
 def add_errors(form, error: ValidationError) -> None:

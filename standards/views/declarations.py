@@ -42,14 +42,13 @@ from .common import (
     WRITERS,
     DecisionView,
     EnterpriseScopedMixin,
-    RowsByIdMixin,
     add_errors,
 )
 
 S = DeclarationState
 
 
-class DeclarationListView(RowsByIdMixin, ObjectListView):
+class DeclarationListView(ObjectListView):
     model = Declaration
     allowed_roles = EVERY_ROLE
     filterset_class = DeclarationFilterSet

@@ -61,3 +61,21 @@ def test_the_queues_rows_are_fetched_by_id_alone(officer, enterprise_a):
     assert {row.record.pk for row in response.context["table"].page.object_list} == {
         d.pk for d in waiting
     }
+
+
+def test_the_enterprise_lists_rows_are_fetched_by_id_alone(officer):
+    from tests.enterprises.factories import AdministrativeUnitFactory, EnterpriseFactory
+
+    unit = AdministrativeUnitFactory()
+    tea = [EnterpriseFactory(name=f"Hợp tác xã Chè {i}", admin_unit=unit) for i in range(3)]
+    EnterpriseFactory(name="Công ty Cà phê")
+    url = reverse("enterprises:enterprise_list") + f"?q=che&admin_unit={unit.pk}&legal_form="
+    response, sql = rows_query(
+        client_for(officer), url, "enterprises_enterprise", '"enterprises_enterprise"."tax_code"'
+    )
+    where = sql.split(" WHERE ", 1)[1]
+    # Neither the search nor the area (a subtree, or the unit's history) is asked again.
+    assert "search_text" not in where
+    assert "admin_unit_id" not in where
+    records = [row.record for row in response.context["table"].page.object_list]
+    assert [r.pk for r in records] == [e.pk for e in tea]
