@@ -7,6 +7,9 @@ counted row falls in exactly one group (rows counted or amounts summed: any keys
 or products counted once: the unit and the sector, which are one per enterprise). Only a
 "counted once" indicator broken down by standard (an enterprise may hold several) takes a
 second GROUP BY. Without a breakdown, one aggregate. A growth rate adds last year's aggregate.
+On PostgreSQL (GROUPING SETS) indicators that count the same rows with the same keys share one
+query, one aggregate column each (``_computed``): the certificates valid and the enterprises
+holding them, the support turns and the enterprises supported, the funding of each source.
 The count never depends on the number of records.
 
 On PostgreSQL the queries run with JIT compilation off (``without_jit``): the correlated
