@@ -181,10 +181,11 @@ def _computed(
 ) -> dict[str, tuple[Value, dict[Breakdown, Raw]]]:
     """Each computed indicator's total and the breakdowns of ``bys`` it has. On PostgreSQL,
     indicators that count the same rows with the same group keys (the certificates valid and
-    the enterprises holding them; the support turns and the enterprises supported) are
-    computed by one query, one aggregate each over a single pass of those rows
-    (``_grouping_sets``): the same rows and keys give the same groups, so each indicator's
-    figures are those of its own query."""
+    the enterprises holding them; the support turns and the enterprises supported; the
+    funding of each source, each sum narrowed by its ``where``) are computed by one query,
+    one aggregate each over a single pass of those rows (``_grouping_sets``): the same rows
+    and keys give the same groups, so each indicator's figures are those of its own query
+    (a group none of its rows is in comes out as 0 and is left out as in its own query)."""
     together = connection.vendor == "postgresql" and bool(bys)
     passes: dict[tuple, list[Indicator]] = {}
     for indicator in indicators:
