@@ -12,7 +12,8 @@ these functions::
 A row's ``source`` is "computed" (from records), "entered" (an indicator no record backs, typed
 for the year: ``ManualIndicatorValue``) or "missing" (entered indicator with no value, or a
 growth rate with nothing to compare with). Query count: one per indicator, one per indicator
-and breakdown, and a fixed few for the whole table, whatever the number of records.
+and breakdown, and a fixed few for the whole table, whatever the number of records (on
+PostgreSQL, indicators counting the same rows with the same keys share one query).
 """
 
 from .base import (

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from django.db.models import Aggregate, QuerySet
+from django.db.models import Aggregate, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -76,7 +76,9 @@ class Measure:
 
     ``enterprise``: lookup of the enterprise a row belongs to (unit and sector breakdowns);
     ``unit``: lookup of an administrative unit the row itself names (a course's place), used
-    when there is no enterprise; ``standard``: lookup of the standard's id.
+    when there is no enterprise; ``standard``: lookup of the standard's id; ``where``: a
+    condition on the row's own columns that narrows ``rows`` (the funding of one source), so
+    that figures of the same rows differing only by it are read in one pass.
     """
 
     rows: Callable[[Period], QuerySet]
@@ -84,6 +86,12 @@ class Measure:
     enterprise: str | None = None
     unit: str | None = None
     standard: str | None = None
+    where: Q | None = None
+
+    def counted(self, period: Period) -> QuerySet:
+        """The rows this measure counts over ``period``."""
+        rows = self.rows(period)
+        return rows.filter(self.where) if self.where is not None else rows
 
     @property
     def additive(self) -> bool:

@@ -7,6 +7,9 @@ counted row falls in exactly one group (rows counted or amounts summed: any keys
 or products counted once: the unit and the sector, which are one per enterprise). Only a
 "counted once" indicator broken down by standard (an enterprise may hold several) takes a
 second GROUP BY. Without a breakdown, one aggregate. A growth rate adds last year's aggregate.
+On PostgreSQL (GROUPING SETS) indicators that count the same rows with the same keys share one
+query, one aggregate column each (``_computed``): the certificates valid and the enterprises
+holding them, the support turns and the enterprises supported, the funding of each source.
 The count never depends on the number of records.
 
 On PostgreSQL the queries run with JIT compilation off (``without_jit``): the correlated
@@ -23,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Expression, F, QuerySet
+from django.db.models import Case, Expression, F, QuerySet, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
@@ -142,6 +145,7 @@ def _compute_rows(
     entered = _entered(year, indicators)
     targets = _targets(period, indicators)
     labels = {by: bd.Labels(by, period.end) for by in bys}
+    computed = _computed(indicators, period, bys)
     memo: dict[str, Value] = {}
     rows = []
     for indicator in indicators:
@@ -154,7 +158,7 @@ def _compute_rows(
             source = "computed" if value is not None else "missing"
         else:
             wanted = [by for by in bys if by in indicator.breakdowns]
-            value, raw = figures(indicator, period, wanted)
+            value, raw = computed[indicator.code]
             memo[indicator.code] = value
             source = "computed"
             breakdowns = {by: _labelled(raw[by], labels[by].load()) for by in wanted}
@@ -172,6 +176,37 @@ def _compute_rows(
     return rows
 
 
+def _computed(
+    indicators: list[Indicator], period: Period, bys: Sequence[Breakdown]
+) -> dict[str, tuple[Value, dict[Breakdown, Raw]]]:
+    """Each computed indicator's total and the breakdowns of ``bys`` it has. On PostgreSQL,
+    indicators that count the same rows with the same group keys (the certificates valid and
+    the enterprises holding them; the support turns and the enterprises supported; the
+    funding of each source, each sum narrowed by its ``where``) are computed by one query,
+    one aggregate each over a single pass of those rows (``_grouping_sets``): the same rows
+    and keys give the same groups, so each indicator's figures are those of its own query
+    (a group none of its rows is in comes out as 0 and is left out as in its own query)."""
+    together = connection.vendor == "postgresql" and bool(bys)
+    passes: dict[tuple, list[Indicator]] = {}
+    for indicator in indicators:
+        if indicator.manual or not isinstance(indicator.measure, Measure):
+            continue
+        wanted = tuple(by for by in bys if by in indicator.breakdowns)
+        m = indicator.measure
+        shared = together and wanted
+        key = (m.rows, m.enterprise, m.unit, m.standard) if shared else (indicator.code,)
+        passes.setdefault((*key, wanted), []).append(indicator)
+    found: dict[str, tuple[Value, dict[Breakdown, Raw]]] = {}
+    for key, group in passes.items():
+        wanted = key[-1]
+        if len(group) == 1:
+            found[group[0].code] = figures(group[0], period, wanted)
+            continue
+        results = _grouping_sets([i.measure for i in group], period, wanted)
+        found.update((i.code, result) for i, result in zip(group, results, strict=True))
+    return found
+
+
 def figures(
     indicator: Indicator, period: Period, bys: Sequence[Breakdown] = ()
 ) -> tuple[Value, dict[Breakdown, Raw]]:
@@ -180,7 +215,7 @@ def figures(
     measure = indicator.measure
     assert isinstance(measure, Measure)
     if bys and connection.vendor == "postgresql":
-        return _grouping_sets(measure, period, bys)
+        return _grouping_sets([measure], period, bys)[0]
     together = [by for by in bys if measure.additive or by != "standard"]
     apart = [by for by in bys if by not in together]
     found: dict[Breakdown, Raw] = {}
@@ -225,7 +260,7 @@ def _grouped(measure: Measure, period: Period, bys: Sequence[Breakdown]) -> list
         name: _key_expression(measure, by, period.end) for name, by in zip(names, bys, strict=True)
     }
     return list(
-        measure.rows(period)
+        measure.counted(period)
         .annotate(**keys)
         .order_by()
         .values(*names)
@@ -235,41 +270,62 @@ def _grouped(measure: Measure, period: Period, bys: Sequence[Breakdown]) -> list
 
 
 def _grouping_sets(
-    measure: Measure, period: Period, bys: Sequence[Breakdown]
-) -> tuple[Value, dict[Breakdown, Raw]]:
-    """PostgreSQL: the total and every breakdown in one query. The rows and their group keys
-    are the queryset's own SQL (the one definition); the aggregate runs over them with
-    ``GROUP BY GROUPING SETS ((), (unit), (sector), (standard))``."""
-    function, distinct, value = _aggregate_parts(measure)
+    measures: Sequence[Measure], period: Period, bys: Sequence[Breakdown]
+) -> list[tuple[Value, dict[Breakdown, Raw]]]:
+    """PostgreSQL: the total and every breakdown in one query, for one measure or several
+    that count the same rows with the same keys (the first one's). The rows and their group
+    keys are the queryset's own SQL (the one definition); each measure's aggregate runs over
+    them with ``GROUP BY GROUPING SETS ((), (unit), (sector), (standard))``."""
+    parts = [_aggregate_parts(measure) for measure in measures]
+    first = measures[0]
     names = [f"_by_{by}" for by in bys]
-    keys = {n: _key_expression(measure, by, period.end) for n, by in zip(names, bys, strict=True)}
-    inner = (
-        measure.rows(period).annotate(**keys, _counted=value).order_by().values(*names, "_counted")
-    )
+    keys = {n: _key_expression(first, by, period.end) for n, by in zip(names, bys, strict=True)}
+    if len(measures) == 1:
+        rows, counted = first.counted(period), {"_counted_0": parts[0][2]}
+    else:
+        # The rows they share; a measure's ``where`` leaves the others' rows uncounted (NULL).
+        rows = first.rows(period)
+        counted = {
+            f"_counted_{i}": _only_where(measure, value)
+            for i, (measure, (_f, _d, value)) in enumerate(zip(measures, parts, strict=True))
+        }
+    inner = rows.annotate(**keys, **counted).order_by().values(*names, *counted)
     sql, params = inner.query.sql_with_params()
     grouping = ", ".join(f"GROUPING({n})" for n in names)
-    # Only our own column names and aggregate function go into the text; values are parameters.
+    aggregates = ", ".join(
+        f"{function}({'DISTINCT ' if distinct else ''}{column})"
+        for column, (function, distinct, _v) in zip(counted, parts, strict=True)
+    )
+    # Only our own column names and aggregate functions go into the text; values are parameters.
     outer = (
-        f"SELECT {grouping}, {', '.join(names)}, "  # noqa: S608
-        f"{function}({'DISTINCT ' if distinct else ''}_counted) "
+        f"SELECT {grouping}, {', '.join(names)}, {aggregates} "  # noqa: S608
         f"FROM ({sql}) AS counted_rows "
         f"GROUP BY GROUPING SETS ((), {', '.join(f'({n})' for n in names)})"
     )
     with connection.cursor() as cursor:
         cursor.execute(outer, params)
         result = cursor.fetchall()
-    total: Value = 0
-    found: dict[Breakdown, Raw] = {by: [] for by in bys}
     width = len(bys)
-    for row in result:
-        flags, keys_, amount = row[:width], row[width : 2 * width], row[-1]
-        amount = amount if amount is not None else 0
-        if all(flags):
-            total = amount
-            continue
-        i = flags.index(0)
-        found[bys[i]].append((keys_[i], amount))
-    return total, found
+    found: list[tuple[Value, dict[Breakdown, Raw]]] = []
+    for index in range(len(measures)):
+        total: Value = 0
+        groups: dict[Breakdown, Raw] = {by: [] for by in bys}
+        for row in result:
+            flags, keys_, amount = row[:width], row[width : 2 * width], row[2 * width + index]
+            amount = amount if amount is not None else 0
+            if all(flags):
+                total = amount
+                continue
+            i = flags.index(0)
+            groups[bys[i]].append((keys_[i], amount))
+        found.append((total, groups))
+    return found
+
+
+def _only_where(measure: Measure, value: Expression) -> Expression:
+    if measure.where is None:
+        return value
+    return Case(When(measure.where, then=value), default=None)
 
 
 def _aggregate_parts(measure: Measure) -> tuple[str, bool, Expression]:
@@ -315,7 +371,7 @@ def _growth(measure: Growth, period: Period, memo: dict[str, Value]) -> Value:
 
 
 def _aggregate(measure: Measure, period: Period) -> Value:
-    value = measure.rows(period).aggregate(_value=measure.aggregate())["_value"]
+    value = measure.counted(period).aggregate(_value=measure.aggregate())["_value"]
     return value if value is not None else 0
 
 

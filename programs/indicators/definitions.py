@@ -193,12 +193,13 @@ def support_given(p: Period):
     )
 
 
-def support_paid(*sources):
-    def rows(p: Period):
-        paid = SupportFunding.objects.filter(activity__in=support_given(p).values("pk"))
-        return paid.filter(source__in=sources) if sources else paid
+def support_paid(p: Period):
+    return SupportFunding.objects.filter(activity__in=support_given(p).values("pk"))
 
-    return rows
+
+def from_sources(*sources) -> Q:
+    """The funding of these sources (``Measure.where`` of ``support_paid``)."""
+    return Q(source__in=sources)
 
 
 # --- The figures --------------------------------------------------------------------------------
@@ -266,10 +267,11 @@ def _support_vnd(source: FundingSource) -> Indicator:
         how,
         G_SUPPORT,
         Measure(
-            support_paid(source),
+            support_paid,
             amount_total,
             enterprise="activity__enterprise",
             standard="activity__adoption__standard_id",
+            where=from_sources(source),
         ),
     )
 
@@ -579,7 +581,7 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         G_SUPPORT,
         Measure(
-            support_paid(),
+            support_paid,
             amount_total,
             enterprise="activity__enterprise",
             standard="activity__adoption__standard_id",
@@ -595,10 +597,11 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         G_SUPPORT,
         Measure(
-            support_paid(*STATE_BUDGET_SOURCES),
+            support_paid,
             amount_total,
             enterprise="activity__enterprise",
             standard="activity__adoption__standard_id",
+            where=from_sources(*STATE_BUDGET_SOURCES),
         ),
     ),
     *(_support_vnd(source) for source in FundingSource),

@@ -3,6 +3,7 @@ PDF) against the indicators' hand-written SQL (one query per indicator and break
 alternately in one process; and its peak memory for one year as it is and with about twice its
 certificates (flat: the files grow with the number of groups, never with the records)."""
 
+import os
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -22,11 +23,31 @@ SQL_MODULE = "tests.bench.indicators"
 SQL_FUNCTIONS = ("figures_sql",)
 
 
+#: Each timed build's phases (ms): its snapshot, and its three files in wall and in CPU time
+#: (single-threaded Python: on a loaded machine its wall time is mostly waiting for a core).
+PHASES: list[tuple[float, float, float]] = []
+
+
 def report_build(year: int) -> int:
     """What the job's handler does, without the job row: the snapshot and the three files
     (kept in memory). How many files were written."""
+    started = time.perf_counter()
     content = report_content(report_snapshot(year))
-    return sum(1 for kind in REPORT_KINDS if report_file(kind, content))
+    taken, cpu = time.perf_counter(), time.process_time()
+    written = sum(1 for kind in REPORT_KINDS if report_file(kind, content))
+    files_cpu = (time.process_time() - cpu) * 1000
+    PHASES.append(((taken - started) * 1000, (time.perf_counter() - taken) * 1000, files_cpu))
+    return written
+
+
+def _phases(builds: int) -> dict[str, str]:
+    """The median snapshot and files of the last ``builds`` builds."""
+    last = PHASES[-builds:]
+    return {
+        "build_snapshot_p50_ms": f"{median(p[0] for p in last):.0f}",
+        "build_files_p50_ms": f"{median(p[1] for p in last):.0f}",
+        "build_files_cpu_p50_ms": f"{median(p[2] for p in last):.0f}",
+    }
 
 
 def sql_baseline() -> Callable[[int], object]:
@@ -71,7 +92,9 @@ def report_build_against_sql(year: int, repeat: int) -> Measure:
         details={
             "report_p50_ms": f"{report_ms:.0f}",
             "sql_p50_ms": f"{sql_ms:.0f}",
+            **_phases(repeat),
             "runs": repeat,
+            "load_average": _load(),
         },
     )
 
@@ -93,8 +116,13 @@ def report_build_against_snapshot(year: int, repeat: int) -> Measure:
         unit="ms",
         goal="≤ 1.25× the snapshot (so ≤ 1.5× the SQL with the indicators' ≤ 1.2×)",
         passed=ratio <= 1.25,
-        details={"runs": repeat},
+        details={**_phases(repeat), "runs": repeat, "load_average": _load()},
     )
+
+
+def _load() -> str:
+    """The machine's load average (1, 5, 15 min) when a measure ends: the ratios move with it."""
+    return " ".join(f"{n:.1f}" for n in os.getloadavg())
 
 
 def _peak_kib(year: int) -> tuple[float, object]:
