@@ -5,27 +5,20 @@ import functools
 from django_filters import rest_framework as filters
 
 
-def _itself(obj, memo):
-    return obj
-
-
 class ApiFormMixin:
     """The FilterSet's form as an API request needs it: the same fields, data and validation,
     without what only a page needs.
 
     ``PortalFilterSet.form`` dresses the widgets for the page (CSS classes, and a select whose
     options are drawn once per catalogue, which asks the cache for the catalogue's version);
-    an answer in JSON draws no widget. And the form's fields are made for this request alone
-    (``Filter.field`` of the request's own filters), so the form uses them as they are instead
-    of deep-copying each one as Django's ``BaseForm`` does for fields shared between forms.
+    an answer in JSON draws no widget. (Its fields are not deep-copied either:
+    ``PortalFilterSet.get_form_class`` gives every form the fields made for it alone.)
     """
 
     @property
     def form(self):
         if not hasattr(self, "_form"):
             form_class = self.get_form_class()
-            for field in form_class.base_fields.values():
-                field.__deepcopy__ = functools.partial(_itself, field)
             if self.is_bound:
                 self._form = form_class(self.data, prefix=self.form_prefix)
             else:
