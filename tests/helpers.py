@@ -51,3 +51,33 @@ def require_postgresql() -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def cache_reads(monkeypatch, prefix: str = "") -> list[list[str]]:
+    """The keys of each read of the default cache from now on whose keys start with ``prefix``:
+    a ``get`` is one read of one key, a ``get_many`` one read of its keys (a backend's
+    ``get_many`` may be a loop of ``get``s: those are not counted again)."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    reads: list[list[str]] = []
+    inside_get_many: list[int] = []
+    get, get_many = backend.get, backend.get_many
+
+    def counted_get(key, *args, **kwargs):
+        if key.startswith(prefix) and not inside_get_many:
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def counted_get_many(keys, *args, **kwargs):
+        if any(key.startswith(prefix) for key in keys):
+            reads.append(sorted(keys))
+        inside_get_many.append(1)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    monkeypatch.setattr(backend, "get", counted_get)
+    monkeypatch.setattr(backend, "get_many", counted_get_many)
+    return reads

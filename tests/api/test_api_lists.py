@@ -12,6 +12,7 @@ from laichau_nsc.api.authentication import token_create, token_revoke
 from laichau_nsc.models import ListExportJob
 from tests.api.conftest import records_for
 from tests.enterprises.factories import EnterpriseFactory, MembershipFactory
+from tests.helpers import cache_reads
 from tests.programs.training_factories import CourseFactory
 from tests.standards.factories import CertificationBodyFactory, StandardFactory
 
@@ -278,31 +279,13 @@ def test_the_enterprise_list_reads_the_cache_only_for_its_filters(officer, monke
     """An API list reads from the cache what its filters need (the versions of the unit and
     sector catalogues, once each); the select boxes of a page, which an answer in JSON never
     draws, cost it no cache read."""
-    from django.core.cache import caches
     from django.test import Client
 
     _token, key = token_create(user=officer, name="ETL")
     client = Client(HTTP_AUTHORIZATION=f"Token {key}")
     url = reverse("api:enterprise-list")
     assert client.get(url).status_code == 200  # catalogues built, their versions stored
-    backend, reads, inside = caches["default"], [], []
-    real_get, real_get_many = backend.get, backend.get_many
-
-    def counting_get(key, *args, **kwargs):
-        if not inside:  # a backend's get_many may be a loop of gets: one read all the same
-            reads.append([key])
-        return real_get(key, *args, **kwargs)
-
-    def counting_get_many(keys, *args, **kwargs):
-        reads.append(sorted(keys))
-        inside.append(1)
-        try:
-            return real_get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(backend, "get", counting_get)
-    monkeypatch.setattr(backend, "get_many", counting_get_many)
+    reads = cache_reads(monkeypatch)
     assert client.get(url + "?status=active").status_code == 200
     # One read: every catalogue's version at once (enterprises.catalogues), nothing else.
     assert len(reads) == 1, reads

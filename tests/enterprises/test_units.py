@@ -11,7 +11,7 @@ from enterprises import catalogues
 from enterprises.models import AdministrativeUnit, UnitAssignment
 from tests.conftest import client_for
 from tests.enterprises.factories import AdministrativeUnitFactory, EnterpriseFactory
-from tests.helpers import count_queries
+from tests.helpers import cache_reads, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -188,39 +188,11 @@ def test_detail_shows_where_a_new_commune_came_from(officer, lai_chau, placed):
     assert "(từ Thành phố Lai Châu, Huyện Tam Đường)" in html
 
 
-def _token_reads(monkeypatch) -> list[list[str]]:
-    """The catalogue-token keys of each cache read from now on."""
-    from django.core.cache import cache
-
-    reads: list[list[str]] = []
-    inside_get_many = []
-    get, get_many = cache.get, cache.get_many
-
-    def counted_get(key, *args, **kwargs):
-        # A backend's get_many may be a loop of gets: one read all the same.
-        if key.startswith("catalogue-version:") and not inside_get_many:
-            reads.append([key])
-        return get(key, *args, **kwargs)
-
-    def counted_get_many(keys, *args, **kwargs):
-        if any(k.startswith("catalogue-version:") for k in keys):
-            reads.append(list(keys))
-        inside_get_many.append(1)
-        try:
-            return get_many(keys, *args, **kwargs)
-        finally:
-            inside_get_many.pop()
-
-    monkeypatch.setattr(cache, "get", counted_get)
-    monkeypatch.setattr(cache, "get_many", counted_get_many)
-    return reads
-
-
 def test_a_list_page_reads_the_catalogue_tokens_in_one_round_trip(officer, lai_chau, monkeypatch):
     client = client_for(officer)
     url = f"{LIST}?admin_unit={lai_chau['Huyện Tam Đường'].pk}"
     client.get(url)  # builds the catalogues
-    reads = _token_reads(monkeypatch)
+    reads = cache_reads(monkeypatch, "catalogue-version:")
 
     assert client.get(url).status_code == 200
 
@@ -234,7 +206,7 @@ def test_a_list_page_reads_the_catalogue_tokens_in_one_round_trip(officer, lai_c
 
 def test_outside_a_request_every_use_reads_the_token(lai_chau, monkeypatch):
     catalogues.units()
-    reads = _token_reads(monkeypatch)
+    reads = cache_reads(monkeypatch, "catalogue-version:")
 
     catalogues.units()
     catalogues.units()

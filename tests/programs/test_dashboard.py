@@ -14,6 +14,7 @@ from programs import indicators, summaries
 from programs.models import IndicatorSummary
 from tests.conftest import client_for
 from tests.enterprises.factories import EnterpriseFactory
+from tests.helpers import cache_reads
 from tests.programs.dashboard_data import make_records
 from tests.test_permission_matrix import assert_csp_clean
 
@@ -197,15 +198,7 @@ def test_a_process_reads_a_year_page_from_the_shared_cache_once(built, leader, m
 
     client = client_for(leader)
     first = client.get(URL, {"nam": 2022}).context["board_html"]
-    reads = []
-    get = cache.get
-
-    def counted(key, *args, **kwargs):
-        if key.startswith("dashboard-year:"):
-            reads.append(key)
-        return get(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get", counted)
+    reads = cache_reads(monkeypatch, "dashboard-year:")
     assert client.get(URL, {"nam": 2022}).context["board_html"] == first
     assert reads == []  # kept by the process: no transfer of the page
     # A flushed cache is a flushed cache: the page is read (and here rebuilt) again.
