@@ -307,11 +307,9 @@ def _token(kind: str) -> str:
         token = cache.get(key)
     else:
         # The first catalogue a request uses reads every kind's token at once.
-        kinds = sorted(_kinds | {kind})
-        found = cache.get_many([CACHE_KEY.format(k) for k in kinds])
-        tokens.update(
-            {k: found[CACHE_KEY.format(k)] for k in kinds if CACHE_KEY.format(k) in found}
-        )
+        keys = {k: CACHE_KEY.format(k) for k in sorted(_kinds | {kind})}
+        found = cache.get_many(list(keys.values()))
+        tokens.update({k: found[key_of_k] for k, key_of_k in keys.items() if key_of_k in found})
         token = found.get(key)
     if token is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
