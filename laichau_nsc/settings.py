@@ -109,6 +109,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with <input> widgets drawn in Python (laichau_nsc/forms_renderer.py).
+FORM_RENDERER = "laichau_nsc.forms_renderer.PortalFormRenderer"
+
 # --- Database ---------------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
