@@ -4,7 +4,8 @@ import threading
 from collections.abc import Hashable
 
 from django import forms
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 #: Escaped options kept per ``FastSelect.options_key``: a few lists per language and catalogue.
 OPTIONS_CACHE_SIZE = 64
@@ -34,26 +35,17 @@ class FastSelect(forms.Select):
         }
         final_attrs = self.build_attrs(self.attrs, attrs or {})
         final_attrs["name"] = name
-        parts = []
-        for option in self._escaped_options():
-            if isinstance(option, _Group):
-                parts.append(option.opening)
-                parts.extend(o.html(selected) for o in option.options)
-                parts.append("</optgroup>")
-            else:
-                parts.append(option.html(selected))
         # Every part was escaped when it was made.
-        return format_html(
-            "<select{}>{}</select>", forms.utils.flatatt(final_attrs), _Safe("".join(parts))
-        )
+        options = self._escaped_options().html(selected, self.allow_multiple_selected)
+        return mark_safe(f"<select{_flatatt(final_attrs)}>{options}</select>")  # noqa: S308
 
-    def _escaped_options(self) -> list:
+    def _escaped_options(self) -> "_Options":
         key = self.options_key
         if key is None:
-            return _escape_choices(self.choices)
+            return _Options(self.choices)
         cached = _options_cache.get(key)
         if cached is None:
-            cached = _escape_choices(self.choices)
+            cached = _Options(self.choices)
             with _options_lock:
                 if len(_options_cache) >= OPTIONS_CACHE_SIZE:
                     _options_cache.pop(next(iter(_options_cache)))  # the oldest
@@ -61,43 +53,62 @@ class FastSelect(forms.Select):
         return cached
 
 
-class _Safe(str):
-    """Already escaped: ``format_html`` passes it through."""
-
-    def __html__(self) -> str:
-        return self
-
-
-class _Option:
-    __slots__ = ("closing", "opening", "value")
-
-    def __init__(self, value, label) -> None:
-        self.value = _value_text(value)
-        self.opening = f'<option value="{conditional_escape(self.value)}"'
-        self.closing = f">{conditional_escape(label)}</option>"
-
-    def html(self, selected: set[str]) -> str:
-        if self.value in selected:
-            return f"{self.opening} selected{self.closing}"
-        return self.opening + self.closing
+def _flatatt(attrs: dict) -> str:
+    """``django.forms.utils.flatatt``: `` name="value"`` in name order, then `` name`` for each
+    true boolean in name order; nothing for False or None. Without its ``format_html`` per
+    attribute."""
+    pairs, flags = [], []
+    for name, value in attrs.items():
+        if isinstance(value, bool):
+            if value:
+                flags.append(name)
+        elif value is not None:
+            pairs.append((name, value))
+    return "".join(
+        [f' {conditional_escape(n)}="{conditional_escape(v)}"' for n, v in sorted(pairs)]
+        + [f" {conditional_escape(n)}" for n in sorted(flags)]
+    )
 
 
-class _Group:
-    __slots__ = ("opening", "options")
+class _Options:
+    """The escaped HTML of a select's choices, made once: the parts of the select with
+    nothing chosen, joined, and for each value the parts that read differently when it is
+    chosen. Groups of choices, ``(group label, [(value, label), …])``, become ``<optgroup>``s.
+    """
 
-    def __init__(self, label, options: list[_Option]) -> None:
-        self.opening = f'<optgroup label="{conditional_escape(label)}">'
-        self.options = options
+    __slots__ = ("chosen", "parts", "unchosen")
 
+    def __init__(self, choices) -> None:
+        self.parts: list[str] = []
+        #: value → [(index in parts, the option chosen)]; a value may be offered twice.
+        self.chosen: dict[str, list[tuple[int, str]]] = {}
+        for option_value, label in choices:
+            if isinstance(label, list | tuple):  # a group: its label, then its options
+                self.parts.append(f'<optgroup label="{conditional_escape(option_value)}">')
+                for value, option_label in label:
+                    self._add(value, option_label)
+                self.parts.append("</optgroup>")
+            else:
+                self._add(option_value, label)
+        self.unchosen = "".join(self.parts)
 
-def _escape_choices(choices) -> list:
-    escaped: list = []
-    for option_value, label in choices:
-        if isinstance(label, list | tuple):  # a group: its label, then its options
-            escaped.append(_Group(option_value, [_Option(v, lbl) for v, lbl in label]))
-        else:
-            escaped.append(_Option(option_value, label))
-    return escaped
+    def _add(self, value, label) -> None:
+        value = _value_text(value)
+        opening = f'<option value="{conditional_escape(value)}"'
+        closing = f">{conditional_escape(label)}</option>"
+        self.chosen.setdefault(value, []).append((len(self.parts), f"{opening} selected{closing}"))
+        self.parts.append(opening + closing)
+
+    def html(self, selected: set[str], multiple: bool = False) -> str:
+        changes = [change for value in selected for change in self.chosen.get(value, ())]
+        if not changes:
+            return self.unchosen
+        if not multiple:
+            changes = [min(changes)]  # as Django's Select: the first option of a chosen value
+        parts = self.parts.copy()
+        for index, part in changes:
+            parts[index] = part
+        return "".join(parts)
 
 
 def _value_text(value) -> str:

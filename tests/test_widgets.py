@@ -63,3 +63,50 @@ def test_fast_select_reuses_the_options_of_its_key_and_only_of_its_key():
     other = FastSelect(choices=[("a", "One")])
     other.options_key = ("test", "reuse", "en")
     assert "One" in other.render("x", "a")
+
+
+def test_fast_select_matches_django_select_for_every_choice_and_none():
+    """The options made once (nothing chosen) and the parts changed for the chosen values
+    write what Django's Select writes, for each value, several, an unknown one and none."""
+    from django import forms
+
+    choices = [
+        ("", "Tất cả"),
+        ("Nhóm <1>", [(1, "Xã A & B"), (2, "Xã C")]),
+        ("Nhóm 2", [(2, "Xã C (cũ)"), (4, "Xã E")]),
+        (3, "Phường D"),
+    ]
+
+    class FastMultiple(FastSelect):
+        allow_multiple_selected = True
+
+    for value in (None, "", "1", "2", "3", "4", "99", ["1", "3"], ["2"]):
+        multiple = isinstance(value, list)
+        django = (forms.SelectMultiple if multiple else forms.Select)(choices=choices)
+        expected = _normalise(django.render("x", value)).replace("multiple", "")
+        fast = FastMultiple if multiple else FastSelect
+        keyed = fast(choices=choices)
+        keyed.options_key = ("test", "every choice")
+        assert _normalise(keyed.render("x", value)) == expected, value
+        assert _normalise(fast(choices=choices).render("x", value)) == expected, value
+    keyed = FastSelect(choices=choices)
+    keyed.options_key = ("test", "every choice")
+    # A value offered in two groups is chosen once, where it comes first, as Django's Select.
+    assert keyed.render("x", "2").count(" selected>") == 1
+
+
+def test_fast_select_attributes_are_written_as_flatatt_writes_them():
+    from django.forms.utils import flatatt
+    from django.utils.safestring import mark_safe
+
+    from laichau_nsc.widgets import _flatatt
+
+    for attrs in (
+        {},
+        {"id": "id_q", "class": "form-select"},
+        {"required": True, "disabled": False, "data-x": None, "size": 0},
+        {"title": 'a "b" <c> & d', "data-safe": mark_safe("&amp;"), "aria-x": 1.5},
+    ):
+        assert _flatatt(attrs) == flatatt(attrs), attrs
+    html = FastSelect(choices=[("a", "Một")]).render("x", "a", attrs={"title": '"<'})
+    assert html.startswith('<select name="x" title="&quot;&lt;">')
