@@ -5,14 +5,18 @@ from ``Model.objects.for_user(user, action)``: a record outside the user's scope
 outside the user's role a 403, and an anonymous visitor is sent to the login page.
 """
 
+import copy
+from collections import OrderedDict
 from typing import ClassVar
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -44,10 +48,24 @@ class ScopedMixin(RoleRequiredMixin):
         return self.model.objects.for_user(self.request.user, self.action)
 
 
+class ColumnsCopiedPerTable(OrderedDict):
+    """A table class's columns, which each table copies (``Table.__init__`` deep-copies
+    ``base_columns``) so that one table's ``hide()`` or accessor never shows in another: here
+    each table gets its own copy of every column, sharing what no table changes (labels,
+    attributes, link rules). A deep copy of the columns cost about 0.3 ms a list page."""
+
+    def __deepcopy__(self, memo):
+        return OrderedDict((name, copy.copy(column)) for name, column in self.items())
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """A declarative list: ``model``, ``filterset_class``, ``table_class``, ``template_name``.
 
-    htmx requests (filtering, sorting, paging) get only the table partial.
+    htmx requests (filtering, sorting, paging) get only the table partial. A list only reads:
+    it runs outside the request's transaction (``ATOMIC_REQUESTS``), which cost two round trips
+    (BEGIN, COMMIT) and a savepoint for every block that opens its own. Its page's rows are read
+    by id after the ids, so a row deleted in between is simply not shown.
     """
 
     paginator_class = BoundedPaginator
@@ -57,6 +75,13 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     results_template = "generic/htmx/table.html"
     # A FilterSet with errors shows no rows rather than everything.
     strict = True
+
+    def get_table_class(self):
+        table_class = super().get_table_class()
+        columns = table_class.__dict__.get("base_columns")
+        if columns is not None and not isinstance(columns, ColumnsCopiedPerTable):
+            table_class.base_columns = ColumnsCopiedPerTable(columns)
+        return table_class
 
     def get_table_kwargs(self) -> dict:
         # django-tables2 would take any ?per_page= from the URL, after our clamping below: point
