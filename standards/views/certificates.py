@@ -6,8 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
@@ -17,11 +20,11 @@ from laichau_nsc.editing import ConflictFormMixin, EditConflictError
 from laichau_nsc.files import private_file_response
 from laichau_nsc.history import record_history
 from laichau_nsc.jobs import JobState
-from laichau_nsc.roles import Role, has_role, is_officer
+from laichau_nsc.roles import Role, has_role, is_officer, roles_of
 from laichau_nsc.text import parse_query
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
-from .. import services
+from .. import list_cache, services
 from ..filters import CertificateFilterSet
 from ..forms import CertificateEventForm, CertificateForm, EnterpriseCertificateForm, ScanForm
 from ..models import Certificate, CertificateExportJob
@@ -70,6 +73,62 @@ class CertificateListView(ObjectListView):
     def get_rows(self):
         # The page's rows by id, with their status on the list's day (rows_status).
         return self.filterset.rows_status(self.get_queryset())
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """The results (count, rows, pages) come from this process's ``list_cache`` while
+        nothing they show has changed; the filter form and the layout are drawn as always."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        key = self.results_key()
+        results = list_cache.get(key) if key is not None else None
+        if results is None:
+            if not self.filterset.is_bound or self.filterset.is_valid():
+                self.object_list = self.filterset.qs
+            else:
+                self.object_list = self.filterset.queryset.none()
+            context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+            results = render_to_string(self.results_template, context, request)
+            if key is not None:
+                list_cache.put(key, results)
+        else:
+            self.object_list = self.filterset.queryset  # never evaluated: names the template
+            context = self.page_context()
+        if self.results_only:
+            response = HttpResponse(results)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+        context["results_html"] = results
+        return self.render_to_response(context)
+
+    def results_key(self) -> tuple | None:
+        """What the results depend on (``list_cache``); None: not kept (a search, bad input).
+        The data version is read first: the results computed after it are at least as new."""
+        if self.request.GET.get("q") or not self.filterset.is_valid():
+            return None
+        return (
+            list_cache.data_version(),
+            self.filterset.today,
+            get_language(),
+            self.request.path,
+            self.request.META.get("QUERY_STRING", ""),
+            tuple(sorted(roles_of(self.request.user))),
+        )
+
+    def page_context(self) -> dict:
+        """The page around results kept by ``list_cache``: what ``generic/list.html`` and the
+        layout read, without the table, its rows or its paginator."""
+        return {
+            "view": self,
+            "filter": self.filterset,
+            "per_page_choices": self.per_page_choices,
+            "results_template": self.results_template,
+            "active_filters": self.filterset.active_filters(self.request.GET),
+        }
+
+    @property
+    def results_only(self) -> bool:
+        """An htmx request for the results alone (``ObjectListView.get_template_names``)."""
+        htmx = self.request.htmx
+        return bool(htmx and not htmx.boosted and not htmx.history_restore_request)
 
     @property
     def default_sort(self) -> str:
