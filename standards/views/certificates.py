@@ -39,6 +39,9 @@ from .common import (
     add_errors,
 )
 
+#: The filter panel's fields, drawn alone so that they can be kept (``list_cache``).
+FILTER_FORM_TEMPLATE = "generic/inc/filter_form.html"
+
 
 class CertificateListView(ObjectListView):
     model = Certificate
@@ -75,54 +78,56 @@ class CertificateListView(ObjectListView):
         return self.filterset.rows_status(self.get_queryset())
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        """The results (count, rows, pages) come from this process's ``list_cache`` while
-        nothing they show has changed; the filter form and the layout are drawn as always."""
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        key = self.results_key()
-        results = list_cache.get(key) if key is not None else None
-        if results is None:
-            if not self.filterset.is_bound or self.filterset.is_valid():
-                self.object_list = self.filterset.qs
-            else:
-                self.object_list = self.filterset.queryset.none()
-            context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
-            results = render_to_string(self.results_template, context, request)
-            if key is not None:
-                list_cache.put(key, results)
+        """The filter form and the results (count, rows, pages) come from this process's
+        ``list_cache`` while nothing they show has changed; the layout is drawn as always."""
+        self.today = timezone.localdate()
+        key = self.kept_key()
+        kept = list_cache.get(key) if key is not None else None
+        if kept is None:
+            kept, context = self.draw()
+            if key is not None and self.filterset.is_valid():
+                list_cache.put(key, kept)
         else:
-            self.object_list = self.filterset.queryset  # never evaluated: names the template
-            context = self.page_context()
+            self.object_list = self.model.objects.none()  # never evaluated: names the template
+            context = {"view": self, "active_filters": kept.active_filters}
         if self.results_only:
-            response = HttpResponse(results)
+            response = HttpResponse(kept.results_html)
             patch_vary_headers(response, ["HX-Request"])
             return response
-        context["results_html"] = results
+        context["filter_form_html"] = kept.filter_form_html
+        context["results_html"] = kept.results_html
         return self.render_to_response(context)
 
-    def results_key(self) -> tuple | None:
-        """What the results depend on (``list_cache``); None: not kept (a search, bad input).
-        The data version is read first: the results computed after it are at least as new."""
-        if self.request.GET.get("q") or not self.filterset.is_valid():
+    def draw(self) -> tuple[list_cache.Kept, dict]:
+        """The filter form and the results drawn from the database, and the context."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.filterset.today = self.today
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        form = {"form": self.filterset.form}
+        kept = list_cache.Kept(
+            filter_form_html=render_to_string(FILTER_FORM_TEMPLATE, form, self.request),
+            results_html=render_to_string(self.results_template, context, self.request),
+            active_filters=tuple(context["active_filters"]),
+        )
+        return kept, context
+
+    def kept_key(self) -> tuple | None:
+        """What the form and results depend on (``list_cache``); None: not kept (a search).
+        The data version is read first: what is drawn after it is at least as new."""
+        if self.request.GET.get("q"):
             return None
         return (
             list_cache.data_version(),
-            self.filterset.today,
+            self.today,
             get_language(),
             self.request.path,
             self.request.META.get("QUERY_STRING", ""),
             tuple(sorted(roles_of(self.request.user))),
         )
-
-    def page_context(self) -> dict:
-        """The page around results kept by ``list_cache``: what ``generic/list.html`` and the
-        layout read, without the table, its rows or its paginator."""
-        return {
-            "view": self,
-            "filter": self.filterset,
-            "per_page_choices": self.per_page_choices,
-            "results_template": self.results_template,
-            "active_filters": self.filterset.active_filters(self.request.GET),
-        }
 
     @property
     def results_only(self) -> bool:
