@@ -20,6 +20,7 @@ from .models import (
     BarcodeFee,
     BarcodeRegistration,
     Certificate,
+    CertificateDataChange,
     CertificateEvent,
     CertificateExportJob,
     CertificatePeriod,
@@ -181,6 +182,13 @@ class CertificateReminderAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "skipped")
     search_fields = ("certificate__number",)
     list_select_related = ("certificate", "certificate__standard")
+
+
+@admin.register(CertificateDataChange)
+class CertificateDataChangeAdmin(ReadOnlyAdmin):
+    """The certificate list's data version, counted by database triggers (read-only)."""
+
+    list_display = ("xact", "changes", "last")
 
 
 @admin.register(CertificateExportJob)

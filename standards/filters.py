@@ -169,10 +169,16 @@ class CertificateFilterSet(RecordFilterSet):
             "archived",
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: Today, read once: the results and the key they are kept under (list_cache) name
+        #: the same day, also across midnight.
+        self.today = timezone.localdate()
+
     @property
     def day(self):
         data = getattr(self.form, "cleaned_data", None) or {}
-        return data.get("on") or timezone.localdate()
+        return data.get("on") or self.today
 
     def filter_search(self, queryset, name: str, value: str):
         enterprises = Enterprise.objects.search(value).values("pk")

@@ -76,8 +76,13 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (throttling counters live there)."""
+    """Each test starts with an empty cache (throttling counters live there), and so does the
+    certificate list's per-process cache: a test's rolled-back writes take the data version back
+    to a value an earlier test saw (on SQLite; PostgreSQL's never repeats)."""
+    from standards import list_cache
+
     cache.clear()
+    list_cache.clear()
     yield
     cache.clear()
 

@@ -598,3 +598,29 @@ class CertificateExportJob(JobModel):
                 path = f"{top}/{attempt}/{name}"
                 if path != keep:
                     storage.delete(path)
+
+
+class CertificateDataChange(models.Model):
+    """The version of what the certificate list shows, kept by the database itself.
+
+    Triggers (migration 0013) on the certificates, their periods and suspensions, the
+    enterprises, units, sectors, standards and certification bodies count every statement that
+    writes them, whoever runs it (services, bulk updates, imports, the admin, raw SQL, COPY). On
+    PostgreSQL each writing transaction counts in a row of its own (``xact``), so concurrent
+    writers never wait for each other; its first statement takes over the rows of transactions
+    already committed, keeping the table a few rows long. ``standards.list_cache.data_version``
+    reads (sum of ``changes``, greatest ``last``): the sum grows with every change a reader can
+    see, and ``last`` (a sequence, never handed out twice) tells apart the changes of two
+    transactions rolled back. SQLite (tests) keeps one row, counted by row triggers.
+    """
+
+    xact = models.BigIntegerField(primary_key=True)
+    changes = models.BigIntegerField(default=0)
+    last = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu chứng chỉ")
+        verbose_name_plural = _("phiên bản dữ liệu chứng chỉ")
+
+    def __str__(self) -> str:
+        return f"{self.xact}: {self.changes}"

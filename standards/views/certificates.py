@@ -6,8 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
@@ -17,11 +20,11 @@ from laichau_nsc.editing import ConflictFormMixin, EditConflictError
 from laichau_nsc.files import private_file_response
 from laichau_nsc.history import record_history
 from laichau_nsc.jobs import JobState
-from laichau_nsc.roles import Role, has_role, is_officer
+from laichau_nsc.roles import Role, has_role, is_officer, roles_of
 from laichau_nsc.text import parse_query
 from laichau_nsc.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
-from .. import services
+from .. import list_cache, services
 from ..filters import CertificateFilterSet
 from ..forms import CertificateEventForm, CertificateForm, EnterpriseCertificateForm, ScanForm
 from ..models import Certificate, CertificateExportJob
@@ -35,6 +38,9 @@ from .common import (
     EnterpriseScopedMixin,
     add_errors,
 )
+
+#: The filter panel's fields, drawn alone so that they can be kept (``list_cache``).
+FILTER_FORM_TEMPLATE = "generic/inc/filter_form.html"
 
 
 class CertificateListView(ObjectListView):
@@ -70,6 +76,64 @@ class CertificateListView(ObjectListView):
     def get_rows(self):
         # The page's rows by id, with their status on the list's day (rows_status).
         return self.filterset.rows_status(self.get_queryset())
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """The filter form and the results (count, rows, pages) come from this process's
+        ``list_cache`` while nothing they show has changed; the layout is drawn as always."""
+        self.today = timezone.localdate()
+        key = self.kept_key()
+        kept = list_cache.get(key) if key is not None else None
+        if kept is None:
+            kept, context = self.draw()
+            if key is not None and self.filterset.is_valid():
+                list_cache.put(key, kept)
+        else:
+            self.object_list = self.model.objects.none()  # never evaluated: names the template
+            context = {"view": self, "active_filters": kept.active_filters}
+        if self.results_only:
+            response = HttpResponse(kept.results_html)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+        context["filter_form_html"] = kept.filter_form_html
+        context["results_html"] = kept.results_html
+        return self.render_to_response(context)
+
+    def draw(self) -> tuple[list_cache.Kept, dict]:
+        """The filter form and the results drawn from the database, and the context."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.filterset.today = self.today
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        form = {"form": self.filterset.form}
+        kept = list_cache.Kept(
+            filter_form_html=render_to_string(FILTER_FORM_TEMPLATE, form, self.request),
+            results_html=render_to_string(self.results_template, context, self.request),
+            active_filters=tuple(context["active_filters"]),
+        )
+        return kept, context
+
+    def kept_key(self) -> tuple | None:
+        """What the form and results depend on (``list_cache``); None: not kept (a search).
+        The data version is read first: what is drawn after it is at least as new."""
+        if self.request.GET.get("q"):
+            return None
+        return (
+            list_cache.data_version(),
+            self.today,
+            get_language(),
+            self.request.path,
+            self.request.META.get("QUERY_STRING", ""),
+            tuple(sorted(roles_of(self.request.user))),
+        )
+
+    @property
+    def results_only(self) -> bool:
+        """An htmx request for the results alone (``ObjectListView.get_template_names``)."""
+        htmx = self.request.htmx
+        return bool(htmx and not htmx.boosted and not htmx.history_restore_request)
 
     @property
     def default_sort(self) -> str:

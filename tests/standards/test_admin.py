@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from laichau_nsc.admin import PortalModelAdmin
 from standards.choices import CertificateEventKind, ReminderKind
-from standards.models import Adoption, CertificateReminder, Standard
+from standards.models import Adoption, CertificateDataChange, CertificateReminder, Standard
 from tests.standards.factories import CertificateFactory, StandardFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,7 @@ def records():
         "CertificatePeriod": certificate.periods.first(),
         "CertificateSuspension": certificate.suspensions.first(),
         "CertificateReminder": reminder,
+        "CertificateDataChange": CertificateDataChange.objects.first(),  # counted by triggers
     }
 
 
@@ -72,6 +73,7 @@ def admin_url(obj, view: str, *args) -> str:
         "CertificatePeriod",
         "CertificateSuspension",
         "CertificateReminder",
+        "CertificateDataChange",
     ],
 )
 def test_admin_lists_and_shows_each_model_and_never_deletes(admin_client, records, name):
@@ -87,7 +89,13 @@ def test_admin_lists_and_shows_each_model_and_never_deletes(admin_client, record
 
 
 def test_certificates_and_derived_rows_are_not_added_in_the_admin(admin_client, records):
-    for name in ("Certificate", "CertificateEvent", "CertificatePeriod", "CertificateReminder"):
+    derived = (
+        "CertificateEvent",
+        "CertificatePeriod",
+        "CertificateReminder",
+        "CertificateDataChange",
+    )
+    for name in ("Certificate", *derived):
         assert admin_client.get(admin_url(records[name], "add")).status_code == 403, name
     assert admin_client.get(admin_url(records["Standard"], "add")).status_code == 200
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from standards import list_cache
 from standards.choices import CertificateEventKind as Event
 from standards.choices import CertificateStatus, ReviewState
 from standards.models import Adoption, Certificate, CertificateExportJob
@@ -51,6 +52,7 @@ def test_certificate_list_query_count_is_flat(officer):
         url,
         drawn(lambda n: CertificateFactory.create_batch(n, issued_on=soon), client, url),
     )
+    list_cache.clear()  # the rows as the table reads them, not the results kept for the URL
     assert len(numbers(client.get(url))) == 20  # 10, then 10 more
 
 
