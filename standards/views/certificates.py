@@ -127,6 +127,8 @@ class CertificateListView(ObjectListView):
             self.request.path,
             self.request.META.get("QUERY_STRING", ""),
             tuple(sorted(roles_of(self.request.user))),
+            # The results drawn for htmx carry the filter count out of band (active_filters).
+            bool(self.request.htmx),
         )
 
     @property
