@@ -103,6 +103,7 @@ class RowsByIdIterable(BaseIterable):
             return
         names, converters = rows_sql.names, rows_sql.converters
         with connection.cursor() as cursor:
+            _fast_times(cursor, connection)
             cursor.execute(rows_sql.sql(inner, descending), params)
             rows = cursor.fetchall()
         for row in rows:
@@ -114,6 +115,34 @@ class RowsByIdIterable(BaseIterable):
                         value = converter(value, col, connection)
                     row[index] = value
             yield dict(zip(names, row, strict=True))
+
+
+@functools.cache
+def _psycopg_time_loader() -> tuple[int, type] | None:
+    """psycopg's own loader of ``timestamptz`` text (compiled, when psycopg's C module is
+    installed), and the type's oid; None without psycopg."""
+    try:
+        import psycopg
+        from psycopg.postgres import types
+        from psycopg.pq import Format
+    except ImportError:  # pragma: no cover - SQLite only
+        return None
+    oid = types["timestamptz"].oid
+    return oid, psycopg.adapters.get_loader(oid, Format.TEXT)
+
+
+def _fast_times(cursor, connection) -> None:
+    """Times read by psycopg's own loader on this cursor, not Django's: Django's loader (which
+    only sets the connection's time zone on what psycopg's Python loader read) costs about
+    3 µs a value, two a row. With the session in UTC, as Django keeps it when ``USE_TZ`` is on,
+    psycopg's loader gives the same aware times in UTC (``tests/api/test_api_rows.py``
+    compares the answers byte for byte)."""
+    loader = _psycopg_time_loader() if connection.vendor == "postgresql" else None
+    if loader is None or connection.timezone_name != "UTC":
+        return
+    oid, loader_class = loader
+    # The cursor's own map (psycopg gives every cursor a copy of its connection's).
+    cursor.cursor.adapters.register_loader(oid, loader_class)
 
 
 def _plain_values(queryset, paths: tuple[str, ...]):

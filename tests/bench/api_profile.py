@@ -5,7 +5,8 @@ list with an API key, the bench's 5 URLs in turn, through the Django test client
         [--requests 300] [--profile out.prof] [--bare]
 
 Prints the median process CPU per request (``time.process_time``) of the API list and of the
-bare view, alternating rounds; ``--profile`` writes a cProfile (process time) of the API side.
+bare view, one request of each in turn; ``--profile`` writes a cProfile (process time) of the
+API side.
 Reads the bench database, adds the bench officer if missing and one API key (revoked after).
 """
 
@@ -64,8 +65,12 @@ def main() -> int:
         for path in paths:  # warm: catalogues, plans, compiled queries
             client.get(path)
         for round_ in range(args.rounds):
-            api = timed(client, paths, args.requests)
-            floor = timed(anonymous, bare, args.requests)
+            # One request of each kind in turn: load on the machine hits both alike.
+            api_times, bare_times = [], []
+            for i in range(args.requests):
+                api_times.append(timed(client, [paths[i % len(paths)]], 1))
+                bare_times.append(timed(anonymous, [bare[i % len(bare)]], 1))
+            api, floor = statistics.median(api_times), statistics.median(bare_times)
             print(
                 f"round {round_ + 1}: API {api:.2f} ms, bare {floor:.2f} ms, "
                 f"ratio {floor / api:.3f}×",
