@@ -91,7 +91,13 @@ class RowsByIdIterable(BaseIterable):
         queryset = self.queryset
         query = queryset.query
         descending = pk_ordering(query)
-        if descending is None or query.extra or query.annotation_select or query.distinct:
+        if (
+            descending is None
+            or query.extra
+            or query.annotation_select
+            or query.distinct
+            or query.combinator
+        ):
             yield from _plain_values(queryset, self.paths)
             return
         using = queryset.db
