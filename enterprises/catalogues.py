@@ -29,6 +29,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from laichau_nsc.cache import ride_with_counter
 from laichau_nsc.collation import VietnameseCollate
 
 from .choices import ClassificationVersion, SectorLevel, UnitLevel
@@ -319,6 +320,21 @@ def _token(kind: str) -> str:
     return token
 
 
+def _tokens_wanted() -> tuple[list[str], Callable[[dict], None]] | None:
+    """Every kind's token, read by a request's first cache round trip (the API's counter,
+    ``laichau_nsc.cache.ride_with_counter``) when the request has read none yet."""
+    tokens = getattr(_request, "tokens", None)
+    if tokens is None or tokens:
+        return None
+    keys = {CACHE_KEY.format(k): k for k in sorted(_kinds)}
+
+    def receive(found: dict) -> None:
+        # A token missing from the cache is left to _token, which makes it.
+        tokens.update({keys[key]: token for key, token in found.items()})
+
+    return list(keys), receive
+
+
 def _memoised(kind: str, build: Callable[[], T]) -> T:
     token = _token(kind)
     entry = _memo.get(kind)
@@ -379,6 +395,7 @@ def invalidate(kind: str) -> None:
 def connect_signals() -> None:
     """Any change to the rows a catalogue is built from renews it (admin, loaders, tests)."""
     request_started.connect(_request_started, dispatch_uid="catalogue-tokens-start")
+    ride_with_counter(_tokens_wanted)
     request_finished.connect(_request_finished, dispatch_uid="catalogue-tokens-end")
     for model, kind in (
         (AdministrativeUnit, UNITS),

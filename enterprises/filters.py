@@ -70,6 +70,10 @@ class EnterpriseFilterSet(PortalFilterSet):
         )
         self.filters["sector"].extra["choices"] = SharedChoices(catalogues.sectors().choices())
 
+    def api_form_key(self) -> Hashable | None:
+        # The fields are the declared filters', with the choices set in __init__ from these.
+        return (catalogues.units(), timezone.localdate(), catalogues.sectors(), get_language())
+
     def options_key(self, name: str) -> Hashable | None:
         # The catalogues are rebuilt (new objects) whenever units or sectors change.
         language = get_language()

@@ -116,6 +116,12 @@ class PortalFilterSet(django_filters.FilterSet):
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
         return self._form
 
+    def api_form_key(self) -> Hashable | None:
+        """What the form's fields depend on, when it is nothing of the request but this (the
+        catalogues' versions, the day, the language…): the API then makes the form class once
+        per key (``laichau_nsc.api.filters.ApiFormMixin``). None: made for every request."""
+        return None
+
     def options_key(self, name: str) -> Hashable | None:
         """What identifies the choices of the select ``name``, so their HTML is made once
         (``FastSelect.options_key``); None: made on every request. The same key must always

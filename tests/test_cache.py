@@ -64,3 +64,18 @@ def test_a_window_counter_counts_and_expires(redis_url):
     client = cache._cache.get_client()
     assert 55 < client.ttl(cache.make_and_validate_key("w")) <= 60
     cache.delete("w")
+
+
+def test_a_window_counter_reads_other_keys_in_its_round_trip(redis_url):
+    cache = RedisCache(redis_url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    cache.set("token", "abc", 30)
+    cache.set("n", 7, 30)
+    assert cache.incr_window_reading("w", 60, ["token", "n", "missing"]) == (
+        1,
+        {"token": "abc", "n": 7},
+    )
+    assert cache.incr_window_reading("w", 60, []) == (2, {})
+    assert cache.get("w") == 2
+    client = cache._cache.get_client()
+    assert 55 < client.ttl(cache.make_and_validate_key("w")) <= 60
+    cache.delete_many(["w", "token", "n"])

@@ -1,8 +1,16 @@
 """The pages' FilterSets, reused as they are by the API (NetBox's pattern)."""
 
 import functools
+import threading
+from collections import OrderedDict
 
 from django_filters import rest_framework as filters
+
+#: Form classes kept per FilterSet class and ``api_form_key``; a few keys at a time (a key
+#: names a version of the catalogues, which a change replaces).
+_FORM_CLASSES: OrderedDict = OrderedDict()
+_FORM_CLASSES_KEPT = 16
+_FORM_CLASSES_LOCK = threading.Lock()
 
 
 class ApiFormMixin:
@@ -13,12 +21,32 @@ class ApiFormMixin:
     options are drawn once per catalogue, which asks the cache for the catalogue's version);
     an answer in JSON draws no widget. (Its fields are not deep-copied either:
     ``PortalFilterSet.get_form_class`` gives every form the fields made for it alone.)
+
+    A FilterSet whose fields depend only on what its ``api_form_key`` names (e.g. the
+    catalogues' versions, the day and the language) has its form class made once per key and
+    shared by the requests: an API form only validates, and validating reads its fields
+    without changing them. A FilterSet that changes its form's fields per request (per user,
+    say) keeps the default key, None: a class made for each request.
     """
+
+    def api_form_class(self) -> type:
+        key = self.api_form_key()
+        if key is None:
+            return self.get_form_class()
+        key = (type(self), key)
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is None:
+            form_class = self.get_form_class()
+            with _FORM_CLASSES_LOCK:
+                _FORM_CLASSES[key] = form_class
+                while len(_FORM_CLASSES) > _FORM_CLASSES_KEPT:
+                    _FORM_CLASSES.popitem(last=False)
+        return form_class
 
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            form_class = self.get_form_class()
+            form_class = self.api_form_class()
             if self.is_bound:
                 self._form = form_class(self.data, prefix=self.form_prefix)
             else:

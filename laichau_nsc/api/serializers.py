@@ -208,6 +208,15 @@ def _formatter(field: serializers.Field, column):
     if column is not None and column.get_internal_type() in _UNCHANGED.get(represent, ()):
         return None
     if (
+        represent is serializers.ChoiceField.to_representation
+        and column is not None
+        and column.get_internal_type() in _UNCHANGED[serializers.CharField.to_representation]
+        and all(isinstance(key, str) for key in field.choice_strings_to_values.values())
+    ):
+        # DRF answers the choice whose text is the value's, or the value: with text keys and
+        # a text column, the value itself.
+        return None
+    if (
         represent is serializers.DateTimeField.to_representation
         and not hasattr(field, "timezone")
         and (getattr(field, "format", api_settings.DATETIME_FORMAT) or "").lower() == ISO_8601
@@ -277,14 +286,22 @@ class FastRepresentationMixin:
         if plan is None:
             # Per serializer, so per request: what depends on the request (the time zone) is
             # looked up once for every row of the answer.
-            plan = self._bound_value_plan = [
-                (name, path, formatter.bind() if isinstance(formatter, _LocalTime) else formatter)
-                for name, path, formatter in _VALUE_PLANS[type(self)]
-            ]
-        answer = {}
-        for name, path, formatter in plan:
-            value = row[path]
-            answer[name] = value if value is None or formatter is None else formatter(value)
+            entries = _VALUE_PLANS[type(self)]
+            plan = self._bound_value_plan = (
+                [(name, path) for name, path, _formatter in entries],
+                [
+                    (name, formatter.bind() if isinstance(formatter, _LocalTime) else formatter)
+                    for name, _path, formatter in entries
+                    if formatter is not None
+                ],
+            )
+        every, formatted = plan
+        # Every value in the fields' order, then the few that need drawing drawn in place.
+        answer = {name: row[path] for name, path in every}
+        for name, formatter in formatted:
+            value = answer[name]
+            if value is not None:
+                answer[name] = formatter(value)
         return answer
 
 

@@ -10,6 +10,7 @@ before the other wrote, losing calls. ``cache.incr`` is one atomic step on Redis
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from ..cache import riders
 from ..client import client_ip
 from ..models import ApiToken
 
@@ -39,9 +40,14 @@ class PortalApiThrottle(SimpleRateThrottle):
         return self.count(key, self.duration + 5) <= self.num_requests
 
     def count(self, key: str, timeout: int) -> int:
-        incr_window = getattr(self.cache, "incr_window", None)
-        if incr_window is not None:  # Redis (laichau_nsc.cache): one round trip
-            return incr_window(key, timeout)
+        incr_window_reading = getattr(self.cache, "incr_window_reading", None)
+        if incr_window_reading is not None:  # Redis (laichau_nsc.cache): one round trip
+            # What the request is about to read (the catalogues' tokens) comes with it.
+            wanted = riders()
+            count, found = incr_window_reading(key, timeout, [k for ks, _ in wanted for k in ks])
+            for keys, receive in wanted:
+                receive({k: found[k] for k in keys if k in found})
+            return count
         self.cache.add(key, 0, timeout)
         try:
             return self.cache.incr(key)

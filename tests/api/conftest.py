@@ -17,6 +17,7 @@ from tests.standards.factories import (
 )
 from tests.standards.factories_products import BarcodeRegistrationFactory, ProductFactory
 from tests.standards.factories_traceability import InForceDeclarationFactory
+from tests.test_cache import redis_url  # noqa: F401  (a fixture for the tests here)
 
 
 @dataclass

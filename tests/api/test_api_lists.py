@@ -291,3 +291,43 @@ def test_the_enterprise_list_reads_the_cache_only_for_its_filters(officer, monke
     assert len(reads) == 1, reads
     assert {"catalogue-version:sectors", "catalogue-version:units"} <= set(reads[0])
     assert all(key.startswith("catalogue-version:") for key in reads[0])
+
+
+def test_on_redis_the_counter_brings_the_catalogues_tokens(
+    officer, monkeypatch, settings, redis_url
+):
+    """With Redis, the throttle's round trip also reads the catalogues' tokens, so the list's
+    filters read nothing more from the cache; the tokens are those in the cache."""
+    import uuid
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from enterprises import catalogues
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "laichau_nsc.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    _token, key = token_create(user=officer, name="ETL")
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    list_url = reverse("api:enterprise-list")
+    assert client.get(list_url).status_code == 200  # catalogues built, their tokens stored
+    reads = cache_reads(monkeypatch)
+    first = client.get(list_url + "?status=active")
+    assert first.status_code == 200
+    assert reads == []
+    # A catalogue changed meanwhile (another process): the next call reads the new token.
+    catalogues.invalidate(catalogues.UNITS)
+    new_token = cache.get(catalogues.CACHE_KEY.format(catalogues.UNITS))
+    built = []
+    monkeypatch.setattr(
+        catalogues, "_build_units", lambda b=catalogues._build_units: built.append(1) or b()
+    )
+    assert client.get(list_url + "?status=active").status_code == 200
+    assert built == [1]
+    assert catalogues._memo[catalogues.UNITS][0] == new_token
+    cache.delete_many([catalogues.CACHE_KEY.format(kind) for kind in catalogues._kinds])
