@@ -340,7 +340,11 @@ class EnterpriseQuerySet(ScopedQuerySet):
         name, an address), there is no probe: one query gives the whole answer.
         """
         columns = self._order_columns()
-        if connections[self.db].vendor != "postgresql" or not self.by_words or columns is None:
+        if connections[self.db].vendor != "postgresql" or columns is None:
+            return self._order_ids(self.newest_ids(limit + 1), limit)
+        if _is_code_piece(self.searched_for):
+            return self._newest_in_order(self, limit, columns, walk=False)
+        if not self.by_words:
             return self._order_ids(self.newest_ids(limit + 1), limit)
         need, tokens = limit + 1, self.tokens
         rare = tokens and tokens.share is not None
@@ -492,6 +496,18 @@ def _indexed_part(folded: str) -> str:
     tail = folded[-SEARCH_INDEXED_TAIL:]
     word_start = tail.split(" ", 1)[1] if " " in tail[1:] else tail
     return word_start if len(word_start) >= 3 else tail
+
+
+#: Digits in a row from which a search is taken for a piece of a tax code.
+SEARCH_CODE_DIGITS = 6
+
+
+def _is_code_piece(folded: str) -> bool:
+    """Whether ``folded`` is ``SEARCH_CODE_DIGITS`` digits or more (a tax code's start, end or
+    whole): at most 10,000 ten-digit codes start with the same six digits (1 % of a million),
+    below the 1.4 % from which a walk of the newest rows pays for 1,000 matches (``_walk_pays``),
+    so the trigram index gives them at once, without a probe."""
+    return len(folded) >= SEARCH_CODE_DIGITS and folded.isdigit()
 
 
 def _walk_pays(share: float, need: int, rows: int) -> bool:

@@ -290,3 +290,19 @@ def test_a_common_phrase_is_walked_then_ordered_in_the_same_query(corpus, monkey
     assert "MAX(" in newest
     assert "enterprises_search_tokens" not in walk  # 40 µs a row for nothing
     assert 'COLLATE "vi-x-icu"' in walk
+
+
+@pytest.mark.django_db
+def test_a_piece_of_a_tax_code_is_found_and_ordered_in_one_query(corpus):
+    require_postgresql()
+    code = corpus[5].tax_code
+    for piece in (code, code[:8], code[-6:]):
+        searched = Enterprise.objects.search(piece)
+        with CaptureQueriesContext(connection) as captured:
+            found = searched.newest_in_order(3)
+        assert found == _in_order_by_reference(searched, 3), piece
+        assert corpus[5].pk in found
+        # Through the trigram index, sorted by name; no newest id, no probe.
+        (query,) = [q["sql"] for q in captured.captured_queries]
+        assert "LIKE" in query
+        assert 'COLLATE "vi-x-icu"' in query
