@@ -299,8 +299,8 @@ def test_a_piece_of_a_tax_code_is_found_and_ordered_in_one_query(corpus):
     for piece in (code, code[:8], code[-6:]):
         searched = Enterprise.objects.search(piece)
         with CaptureQueriesContext(connection) as captured:
-            found = searched.newest_in_order(3)
-        assert found == _in_order_by_reference(searched, 3), piece
+            found = searched.newest_in_order(50)
+        assert found == _in_order_by_reference(searched, 50), piece
         assert corpus[5].pk in found
         # Through the trigram index, sorted by name; no newest id, no probe.
         (query,) = [q["sql"] for q in captured.captured_queries]
