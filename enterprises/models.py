@@ -4,11 +4,12 @@ import datetime
 import math
 import uuid
 from collections.abc import Collection
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections, models, transaction
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Max, Q, Value
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Func, Max, OrderBy, Q, Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
@@ -33,7 +34,7 @@ from .choices import (
     SizeClass,
     UnitLevel,
 )
-from .search import NOTHING, TokensMatch, token_query
+from .search import NOTHING, TokenSearch, TokensMatch, token_search
 from .validators import is_personal_id, normalize_tax_code, validate_phone, validate_tax_code
 
 
@@ -228,11 +229,14 @@ class EnterpriseQuerySet(ScopedQuerySet):
     searched_for: str = ""
     #: Whether the search goes through the word index (``enterprises.search``).
     by_words: bool = False
+    #: The word index's search (``enterprises.search.TokenSearch``), for its estimates.
+    tokens: TokenSearch | None = None
 
     def _clone(self) -> "EnterpriseQuerySet":
         clone = super()._clone()
         clone.searched_for = self.searched_for
         clone.by_words = self.by_words
+        clone.tokens = self.tokens
         return clone
 
     def active(self) -> "EnterpriseQuerySet":
@@ -251,15 +255,16 @@ class EnterpriseQuerySet(ScopedQuerySet):
         if not folded:
             return self
         if connections[self.db].vendor == "postgresql":
-            tokens = token_query(folded)
-            if tokens == NOTHING:
+            tokens = token_search(folded)
+            if tokens and tokens.query == NOTHING:
                 return self.none()
             if tokens:
                 # The word index narrows; STRPOS, which no index serves, checks the phrase.
-                found = self.filter(TokensMatch(tokens)).filter(
+                found = self.filter(TokensMatch(tokens.query)).filter(
                     GreaterThan(StrIndex("search_text", Value(folded)), 0)
                 )
                 found.searched_for, found.by_words = folded, True
+                found.tokens = tokens
                 return found
         if len(folded) <= SEARCH_INDEXED_TAIL:
             found = self.filter(search_text__contains=folded)
@@ -318,6 +323,110 @@ class EnterpriseQuerySet(ScopedQuerySet):
         if len(found) >= limit or below == 0:
             return found
         return found + self.filter(pk__lt=below)._newest_from_index(limit - len(found))
+
+    def newest_in_order(self, limit: int) -> list[int]:
+        """What a bounded list holds of a search: the ids of its ``limit`` newest matches in
+        this queryset's order, then, when more match, the newest id beyond them (which only
+        says that there are more). ``BoundedPaginator`` asks this.
+
+        The rows are ``newest_ids``'s. Where the word index serves the search (PostgreSQL),
+        each query that finds them also orders them, from the rows it has just read: reading
+        the 1,000 shown rows again by primary key cost about as much as finding them. Such a
+        query reads the newest rows down from the top (a walk) or collects the matches through
+        the index, as ``newest_ids`` decides, but a walk that falls short starts again from the
+        top rather than below where it stopped (the rows it read are read again: the probe's
+        3,000, or the window that fell short, about half of the next). And when the index's
+        statistics say that the phrase is too rare for any walk to pay ("tam duong", a person's
+        name, an address), there is no probe: one query gives the whole answer.
+        """
+        columns = self._order_columns()
+        if connections[self.db].vendor != "postgresql" or columns is None:
+            return self._order_ids(self.newest_ids(limit + 1), limit)
+        if _is_code_piece(self.searched_for):
+            return self._newest_in_order(self, limit, columns, walk=False)
+        if not self.by_words:
+            return self._order_ids(self.newest_ids(limit + 1), limit)
+        need, tokens = limit + 1, self.tokens
+        rare = tokens and tokens.share is not None
+        if rare and not _walk_pays(tokens.share, need, int(tokens.table_rows)):
+            return self._newest_in_order(self, limit, columns, walk=False)
+        top = self.model.objects.aggregate(top=Max("pk"))["top"] or 0
+        walking = self.without_word_index()
+        window = SEARCH_PROBE_ROWS
+        for _walk in range(SEARCH_WALKS):
+            floor = max(0, top + 1 - window)
+            found = self._newest_in_order(walking.filter(pk__gte=floor), limit, columns, walk=True)
+            if len(found) >= need or floor == 0:
+                return found
+            share = max(len(found) / (top + 1 - floor), 1 / (top + 1))  # the density seen
+            if not _walk_pays(share, need, top):
+                break
+            window = math.ceil(2 * need / share)
+        return self._newest_in_order(self, limit, columns, walk=False)
+
+    @staticmethod
+    def _newest_in_order(
+        queryset: "EnterpriseQuerySet", limit: int, columns: list[tuple[Any, bool]], *, walk: bool
+    ) -> list[int]:
+        """The newest ``limit + 1`` rows of ``queryset``, the first ``limit`` in the order of
+        ``columns`` and the last one last, in one query: the rows with their order's values,
+        sorted by the database (Vietnamese names as ``vi-x-icu`` says).
+
+        ``walk``: the newest rows read down the primary key (``queryset`` bounds the ids and
+        has no word index condition, which would cost about 40 µs a row); otherwise ordered by
+        "pk + 0", an order no index gives, so that PostgreSQL collects every match through the
+        word index and keeps the highest ids."""
+        newest = F("pk") if walk else ExpressionWrapper(F("pk") + 0, output_field=BigIntegerField())
+        values = {f"order_{i}": expression for i, (expression, _) in enumerate(columns)}
+        inner = queryset.annotate(**values).order_by(newest.desc())
+        inner = inner.values_list("pk", *values)[: limit + 1]
+        sql, params = inner.query.get_compiler(using=queryset.db).as_sql()
+        # Positions, not names: the values follow the key in the inner query's columns.
+        order = ", ".join(
+            f"{i} DESC" if descending else str(i) for i, (_, descending) in enumerate(columns, 2)
+        )
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) AS newest ORDER BY {order}", params)  # noqa: S608
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) > limit:
+            oldest = min(ids)  # the newest beyond the bound: last, as it only says there are more
+            ids.remove(oldest)
+            ids.append(oldest)
+        return ids
+
+    def _order_ids(self, newest: list[int], limit: int) -> list[int]:
+        """``newest`` (newest first): the first ``limit`` in this queryset's order by primary
+        key lookups, then the newest beyond them, last."""
+        ordering = self.query.order_by or self.model._meta.ordering
+        shown = (
+            self.model._default_manager.filter(pk__among=newest[:limit])
+            .order_by(*ordering)
+            .values_list("pk", flat=True)
+        )
+        return [*shown, *newest[limit:]]
+
+    def _order_columns(self) -> list[tuple[Any, bool]] | None:
+        """This queryset's order as (expression, descending) over the table's own columns, or
+        None when an item is anything else (a relation, whose order is its model's)."""
+        columns = []
+        for item in self.query.order_by or self.model._meta.ordering:
+            if isinstance(item, str):
+                name = item.removeprefix("-")
+                name = self.model._meta.pk.name if name == "pk" else name
+                try:
+                    field = self.model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    return None
+                if field.is_relation or not field.concrete:
+                    return None
+                columns.append((F(name), item.startswith("-")))
+            elif isinstance(item, OrderBy) and not (item.nulls_first or item.nulls_last):
+                columns.append((item.expression, item.descending))
+            elif isinstance(item, Func | F):
+                columns.append((item, False))
+            else:
+                return None
+        return columns
 
     def without_word_index(self) -> "EnterpriseQuerySet":
         """This queryset without the word index's condition (``STRPOS`` still checks): for
@@ -387,6 +496,18 @@ def _indexed_part(folded: str) -> str:
     tail = folded[-SEARCH_INDEXED_TAIL:]
     word_start = tail.split(" ", 1)[1] if " " in tail[1:] else tail
     return word_start if len(word_start) >= 3 else tail
+
+
+#: Digits in a row from which a search is taken for a piece of a tax code.
+SEARCH_CODE_DIGITS = 6
+
+
+def _is_code_piece(folded: str) -> bool:
+    """Whether ``folded`` is ``SEARCH_CODE_DIGITS`` digits or more (a tax code's start, end or
+    whole): at most 10,000 ten-digit codes start with the same six digits (1 % of a million),
+    below the 1.4 % from which a walk of the newest rows pays for 1,000 matches (``_walk_pays``),
+    so the trigram index gives them at once, without a probe."""
+    return len(folded) >= SEARCH_CODE_DIGITS and folded.isdigit()
 
 
 def _walk_pays(share: float, need: int, rows: int) -> bool:

@@ -83,10 +83,17 @@ class _Statistics:
     """How common the index's most common lexemes are (PostgreSQL's statistics of the index
     expression, ``most_common_elems``), and a share that every other lexeme is below."""
 
-    def __init__(self, frequencies: dict[str, float], rare: float):
+    def __init__(self, frequencies: dict[str, float], rare: float, rows: float = 0.0):
         self.frequencies, self.rare = frequencies, rare
+        #: The table's rows when it was last analyzed (``pg_class.reltuples``).
+        self.rows = rows
         self.ordered = sorted(frequencies)
         self.loaded = time.monotonic()
+
+    @property
+    def known(self) -> bool:
+        """Whether the index has been analyzed: without its statistics every share is 0."""
+        return bool(self.frequencies) and self.rows > 0
 
     def share(self, lexeme: str, *, prefix: bool) -> float:
         if not prefix:
@@ -99,15 +106,17 @@ class _Statistics:
     def load(cls) -> "_Statistics":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs, "
+                "(SELECT reltuples FROM pg_class WHERE oid = 'enterprises_enterprise'::regclass) "
+                "FROM pg_stats "
                 "WHERE schemaname = current_schema() AND tablename = 'enterprise_search_tokens'"
             )
             row = cursor.fetchone()
         if not (row and row[0]):
             return cls({}, 0.0)
-        elements, shares = row
+        elements, shares, rows = row
         # After the elements' shares come the least and the greatest, then the nulls' share.
-        return cls(dict(zip(elements, shares, strict=False)), shares[-3])
+        return cls(dict(zip(elements, shares, strict=False)), shares[-3], max(rows or 0.0, 0.0))
 
 
 _statistics: _Statistics | None = None
@@ -158,10 +167,21 @@ def _clauses(words: list[str]) -> list[_Clause] | None:
     return clauses
 
 
-def token_query(folded: str) -> str | None:
-    """A ``tsquery`` over ``enterprises_search_tokens`` that every text containing ``folded``
-    satisfies; ``NOTHING`` when no text can contain it; None when the word index cannot narrow
-    the search (then the trigram index does).
+@dataclass(frozen=True)
+class TokenSearch:
+    """How the word index answers a phrase: its ``tsquery`` (or ``NOTHING``) and, when the index
+    has statistics, the share of the table's rows it gives (those of its rarest condition) and
+    the table's rows."""
+
+    query: str
+    share: float | None = None
+    table_rows: float = 0.0
+
+
+def token_search(folded: str) -> TokenSearch | None:
+    """The ``tsquery`` over ``enterprises_search_tokens`` that every text containing ``folded``
+    satisfies (``NOTHING`` when no text can contain it), with the rows it should give; None
+    when the word index cannot narrow the search (then the trigram index does).
 
     Of the phrase's conditions only the rare ones are asked (the rarest always, at most
     ``MAX_CLAUSES``): ANDing a list of a few hundred rows with "lai chau", which every address
@@ -174,13 +194,20 @@ def token_query(folded: str) -> str | None:
     if clauses is None:
         return None
     if not clauses:
-        return NOTHING
+        return TokenSearch(NOTHING)
     statistics = _current_statistics()
     ranked = sorted(clauses, key=lambda c: c.share(statistics))
     kept = [ranked[0]] + [
         c for c in ranked[1:MAX_CLAUSES] if c.share(statistics) <= CLAUSE_MAX_SHARE
     ]
-    return " & ".join(c.sql() for c in kept)
+    share = ranked[0].share(statistics) if statistics.known else None
+    return TokenSearch(" & ".join(c.sql() for c in kept), share, statistics.rows)
+
+
+def token_query(folded: str) -> str | None:
+    """``token_search``'s ``tsquery`` alone."""
+    found = token_search(folded)
+    return found.query if found else None
 
 
 class TokensMatch(Func):

@@ -64,6 +64,8 @@ class BoundedPaginator(Paginator):
         queryset = self._queryset
         if not self._bounded_by_newest:
             return list(queryset.values_list("pk", flat=True)[: self.max_rows + 1])
+        if hasattr(queryset, "newest_in_order"):  # the queryset orders them its own way
+            return queryset.newest_in_order(self.max_rows)
         newest = queryset.newest_ids(self.max_rows + 1)
         # Only the order is asked here: the ids already meet every condition, so the query is
         # a primary-key lookup that PostgreSQL cannot mistake for another search.

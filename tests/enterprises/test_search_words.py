@@ -13,9 +13,12 @@ from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
+from django.test.utils import CaptureQueriesContext
 
+from enterprises import search
 from enterprises.models import Enterprise, SearchWord
-from enterprises.search import NOTHING, search_words, token_query
+from enterprises.search import NOTHING, _Statistics, search_words, token_query
+from laichau_nsc.collation import VietnameseCollate
 from laichau_nsc.text import fold
 from tests.enterprises.factories import EnterpriseFactory
 from tests.helpers import require_postgresql
@@ -205,3 +208,101 @@ def test_statistics_rank_a_common_pair_after_a_rare_one(corpus):
     assert statistics.share("lai chau", prefix=False) > 0.5
     assert statistics.share("lai", prefix=True) >= statistics.share("lai chau", prefix=False)
     assert statistics.share("zzz qqq", prefix=False) < 0.5
+
+
+# --- The newest matches in the list's order (``newest_in_order``) ------------------------------
+
+_ORDERINGS = {
+    "name": (),  # the model's: Vietnamese name order, then the key
+    "name, newest first on ties": (VietnameseCollate("name").desc(), "-pk"),
+    "tax code": ("tax_code",),
+    "key, descending": ("-pk",),
+}
+
+
+def _in_order_by_reference(queryset, limit: int) -> list[int]:
+    """What the list holds: the ``limit`` newest matches (from every match, sorted in Python)
+    in the queryset's order, then the next newest one if there is one."""
+    newest = sorted(queryset.values_list("pk", flat=True), reverse=True)
+    ordering = queryset.query.order_by or Enterprise._meta.ordering
+    shown = Enterprise.objects.filter(pk__in=newest[:limit]).order_by(*ordering)
+    return [*shown.values_list("pk", flat=True), *newest[limit : limit + 1]]
+
+
+def _with_statistics(monkeypatch, share: float | None, rows: int = 1_000_000) -> None:
+    """The word index's statistics as ANALYZE would leave them: every lexeme ``share`` of
+    ``rows`` rows (None: never analyzed)."""
+    statistics = _Statistics({}, 0.0) if share is None else _Statistics({"-": 1.0}, share, rows)
+    monkeypatch.setattr(search, "_statistics", statistics)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ordering", list(_ORDERINGS))
+@pytest.mark.parametrize(
+    ("share", "probe", "walk_cost"),
+    [
+        (None, 3, 1_000_000),  # not analyzed: a probe, then walks from the top
+        (None, 3, 0),  # not analyzed: a probe, then the index
+        (None, 3000, 5),  # the probe holds every row
+        (1e-6, 3, 5),  # rare by the statistics: the index at once, no probe
+        (1.0, 3, 1_000_000),  # common by the statistics: a probe, then walks
+    ],
+)
+def test_newest_matches_in_the_order_asked_for(
+    corpus, monkeypatch, ordering, share, probe, walk_cost
+):
+    require_postgresql()
+    _with_statistics(monkeypatch, share)
+    monkeypatch.setattr("enterprises.models.SEARCH_PROBE_ROWS", probe)
+    monkeypatch.setattr("enterprises.models.SEARCH_WALK_COST_RATIO", walk_cost)
+    for phrase in ("ch", "lo van", "tam duong", "hop tac xa", "ong ty", "khiem", "zzz"):
+        searched = Enterprise.objects.search(phrase).filter(is_archived=False)
+        searched = searched.order_by(*_ORDERINGS[ordering]) if _ORDERINGS[ordering] else searched
+        for limit in (1, 3, 7, 50):
+            want = _in_order_by_reference(searched, limit)
+            assert searched.newest_in_order(limit) == want, (phrase, limit)
+
+
+@pytest.mark.django_db
+def test_a_rare_phrase_is_found_and_ordered_in_one_query(corpus, monkeypatch):
+    require_postgresql()
+    _with_statistics(monkeypatch, 1e-6)
+    searched = Enterprise.objects.search("tam duong")  # the vocabulary is read here
+    with CaptureQueriesContext(connection) as captured:
+        found = searched.newest_in_order(50)
+    assert found == _in_order_by_reference(searched, 50)
+    # No newest id, no probe: the matches through the word index, sorted by name.
+    (query,) = [q["sql"] for q in captured.captured_queries]
+    assert "enterprises_search_tokens" in query
+    assert 'COLLATE "vi-x-icu"' in query
+
+
+@pytest.mark.django_db
+def test_a_common_phrase_is_walked_then_ordered_in_the_same_query(corpus, monkeypatch):
+    require_postgresql()
+    _with_statistics(monkeypatch, 0.5, rows=40)
+    searched = Enterprise.objects.search("lai chau")  # every address
+    with CaptureQueriesContext(connection) as captured:
+        found = searched.newest_in_order(5)
+    assert found == _in_order_by_reference(searched, 5)
+    # The newest id, then one walk of the newest rows (the probe holds 6 matches), sorted.
+    newest, walk = [q["sql"] for q in captured.captured_queries]
+    assert "MAX(" in newest
+    assert "enterprises_search_tokens" not in walk  # 40 µs a row for nothing
+    assert 'COLLATE "vi-x-icu"' in walk
+
+
+@pytest.mark.django_db
+def test_a_piece_of_a_tax_code_is_found_and_ordered_in_one_query(corpus):
+    require_postgresql()
+    code = corpus[5].tax_code
+    for piece in (code, code[:8], code[-6:]):
+        searched = Enterprise.objects.search(piece)
+        with CaptureQueriesContext(connection) as captured:
+            found = searched.newest_in_order(50)
+        assert found == _in_order_by_reference(searched, 50), piece
+        assert corpus[5].pk in found
+        # Through the trigram index, sorted by name; no newest id, no probe.
+        (query,) = [q["sql"] for q in captured.captured_queries]
+        assert "LIKE" in query
+        assert 'COLLATE "vi-x-icu"' in query
