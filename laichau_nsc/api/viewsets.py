@@ -9,6 +9,8 @@ and ``export`` (the list's ``ExportSpec``). Every queryset starts from
 
 from typing import ClassVar
 
+from django.db import transaction
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -35,7 +37,13 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ScopedViewSet(viewsets.GenericViewSet):
+    """A read (a list or a record, ``SAFE_METHODS``) runs outside a transaction, as the pages'
+    lists do: ``ATOMIC_REQUESTS`` cost it two round trips (BEGIN, COMMIT). Everything else (a
+    write, a workflow action, an XLSX export job) runs in one transaction, as that setting made
+    it: a failure, answered or raised, rolls back all of it."""
+
     model: ClassVar[type]
     read_roles: ClassVar[tuple[Role, ...]] = EVERY_ROLE
     write_roles: ClassVar[tuple[Role, ...]] = OFFICER
@@ -45,6 +53,16 @@ class ScopedViewSet(viewsets.GenericViewSet):
     #: select_related / prefetch / annotate for the serializer, applied after ``for_user``.
     related: ClassVar[tuple[str, ...]] = ()
     prefetch: ClassVar[tuple[str, ...]] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        reads = request.method in SAFE_METHODS and request.GET.get("format") != "xlsx"
+        if reads and not transaction.get_connection().in_atomic_block:
+            return super().dispatch(request, *args, **kwargs)
+        # DRF marks the innermost block for rollback when it answers an exception
+        # (set_rollback): this one, never a transaction the caller holds (a read called inside
+        # one gets a savepoint of its own, as ATOMIC_REQUESTS gave it).
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
 
     def roles_for(self, request) -> tuple[Role, ...]:
         if self.action in self.action_roles:
