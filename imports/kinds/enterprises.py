@@ -94,10 +94,11 @@ class EnterpriseImport(ImportSpec):
         return f"{_code_key(values.get('tax_code'))} – {values.get('name') or ''}"
 
     def _tax_code(self, values, ctx) -> str:
-        header = str(TAX_CODE.header)
         value = values["tax_code"]
         if not isinstance(value, NumericCode):
-            return tax_code_text(value, header)
+            # The header stays lazy: translated only if a message needs it (3 % of an import).
+            return tax_code_text(value, TAX_CODE.header)
+        header = str(TAX_CODE.header)
         personal_ok = values.get("legal_form") in (LegalForm.HOUSEHOLD, LegalForm.ESTABLISHMENT)
         readings = [
             code
