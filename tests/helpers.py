@@ -1,6 +1,6 @@
 """Test helpers: query-count assertions that do not grow with the number of rows."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.db import connection
 from django.test import Client
@@ -81,3 +81,14 @@ def cache_reads(monkeypatch, prefix: str = "") -> list[list[str]]:
     monkeypatch.setattr(backend, "get", counted_get)
     monkeypatch.setattr(backend, "get_many", counted_get_many)
     return reads
+
+
+def url_callbacks(patterns=None) -> Iterator[Callable]:
+    """The view of every URL of the project (the URLconf's patterns, walked through includes)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_callbacks(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.callback

@@ -6,6 +6,7 @@ from django.test import RequestFactory
 
 from enterprises.views import EnterpriseListView, MembershipListView
 from laichau_nsc.views import ColumnsCopiedPerTable
+from tests.helpers import url_callbacks
 
 
 @pytest.mark.parametrize("view_class", [EnterpriseListView, MembershipListView])
@@ -34,20 +35,11 @@ def test_each_table_has_its_own_columns(view_class):
 def test_every_list_page_reads_outside_the_request_transaction():
     """ATOMIC_REQUESTS wraps a view in BEGIN … COMMIT; a list only reads, so it is left out
     (``ObjectListView``). Every list page of the portal is found through the URLconf."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
     from laichau_nsc.views import ObjectListView
-
-    def callbacks(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from callbacks(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern):
-                yield pattern.callback
 
     lists = [
         callback
-        for callback in callbacks(get_resolver().url_patterns)
+        for callback in url_callbacks()
         if issubclass(getattr(callback, "view_class", object), ObjectListView)
     ]
     assert len(lists) >= 14

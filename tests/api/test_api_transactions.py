@@ -3,7 +3,6 @@ one, so a refused write keeps nothing (``ScopedViewSet.dispatch``)."""
 
 import pytest
 from django.db import connection
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
@@ -11,6 +10,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from enterprises.models import Sector
 from laichau_nsc.api.viewsets import ScopedViewSet
 from laichau_nsc.roles import Role
+from tests.helpers import url_callbacks
 
 pytestmark = pytest.mark.django_db
 SEEN: list[bool] = []
@@ -61,16 +61,9 @@ def test_a_refused_write_keeps_nothing(officer):
 
 
 def test_every_api_viewset_reads_outside_the_request_transaction():
-    def callbacks(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from callbacks(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern):
-                yield pattern.callback
-
     viewsets = [
         callback
-        for callback in callbacks(get_resolver().url_patterns)
+        for callback in url_callbacks()
         if issubclass(getattr(callback, "cls", object), ScopedViewSet)
     ]
     assert len(viewsets) >= 15
