@@ -92,7 +92,7 @@ def _restored(ctx: RowContext, column: str, header: str, digits: str, value: str
     return value
 
 
-def tax_code_text(value: str, header: str) -> str:
+def tax_code_text(value: str) -> str:
     code = normalize_tax_code(value)
     digits = code.replace("-", "")
     try:

@@ -96,8 +96,7 @@ class EnterpriseImport(ImportSpec):
     def _tax_code(self, values, ctx) -> str:
         value = values["tax_code"]
         if not isinstance(value, NumericCode):
-            # The header stays lazy: translated only if a message needs it (3 % of an import).
-            return tax_code_text(value, TAX_CODE.header)
+            return tax_code_text(value)
         header = str(TAX_CODE.header)
         personal_ok = values.get("legal_form") in (LegalForm.HOUSEHOLD, LegalForm.ESTABLISHMENT)
         readings = [
